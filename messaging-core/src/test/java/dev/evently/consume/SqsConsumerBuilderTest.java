@@ -7,10 +7,11 @@ import dev.evently.event.EventCodec;
 import dev.evently.event.EventTypes;
 import java.net.URI;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
@@ -20,16 +21,18 @@ class SqsConsumerBuilderTest {
   record NotRegistered(String x) {}
 
   private final EventCodec codec = EventCodec.of(EventTypes.builder().register(OrderCreated.class).build());
-  /** A real client pointing at a closed port: building never calls it. */
-  private final SqsAsyncClient client =
+  /** A real client pointing at a closed port: building never calls it; one per class (closing takes ~2 s). */
+  private static final SqsAsyncClient client =
       SqsAsyncClient.builder()
           .region(Region.US_EAST_1)
           .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y")))
           .endpointOverride(URI.create("http://127.0.0.1:9"))
+          .overrideConfiguration(
+              c -> c.apiCallTimeout(Duration.ofSeconds(3)).retryStrategy(AwsRetryStrategy.doNotRetry()))
           .build();
 
-  @AfterEach
-  void closeClient() {
+  @AfterAll
+  static void closeClient() {
     client.close();
   }
 
