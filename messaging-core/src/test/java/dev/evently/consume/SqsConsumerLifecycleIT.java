@@ -9,9 +9,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.evently.consume.ConsumerITSupport.OrderCreated;
 import dev.evently.event.Event;
+import dev.evently.localstack.AwsBackend;
 import dev.evently.localstack.AwsFixtures;
 import dev.evently.localstack.AwsFixtures.QueueWithDlq;
 import dev.evently.localstack.LocalAws;
+import dev.evently.localstack.TcpProxy;
 import dev.evently.localstack.TestNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -23,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -165,6 +168,42 @@ class SqsConsumerLifecycleIT {
     assertThat(sqs.getQueueAttributes(b -> b.queueUrl(aws.createQueue(queue)).attributeNames(QueueAttributeName.ALL))
             .attributes())
         .containsKey(QueueAttributeName.REDRIVE_POLICY);
+  }
+
+  @Test
+  void receiveOutageIsReportedForHealthAndRecoveredFromWithoutLosingMessages(TestNames names, AwsBackend backend) {
+    String queue = names.queue("outage");
+    QueueWithDlq q = aws.createQueueWithDlq(queue, 5, visibility(30));
+    RecordingHandler<OrderCreated> handler = new RecordingHandler<>();
+    try (TcpProxy proxy = TcpProxy.start(backend.endpoint());
+        SqsAsyncClient viaProxy =
+            backend
+                .configure(SqsAsyncClient.builder())
+                .endpointOverride(proxy.endpoint())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
+        SqsConsumer consumer =
+            SqsConsumer.builder()
+                .client(viaProxy)
+                .queueName(queue)
+                .codec(ConsumerITSupport.CODEC)
+                .handle(OrderCreated.class, handler)
+                .waitTime(Duration.ofSeconds(1))
+                .build()
+                .start()) {
+      proxy.cut();
+      await().atMost(DEADLINE).until(() -> consumer.lastReceiveError().isPresent());
+      assertThat(consumer.isRunning()).isTrue();
+      Event<OrderCreated> event = order("during-outage");
+      support.send(q.url(), event);
+
+      proxy.restore();
+
+      await().atMost(DEADLINE).until(() -> handler.succeeded().size() == 1);
+      assertThat(handler.succeededIds()).containsExactly(event.id());
+      await().atMost(DEADLINE).until(() -> consumer.lastReceiveError().isEmpty());
+      await().atMost(DEADLINE).until(() -> support.messagesIn(q.url()) == 0);
+    }
   }
 
   private double inFlight() {
