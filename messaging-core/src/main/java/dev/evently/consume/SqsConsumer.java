@@ -261,10 +261,7 @@ public final class SqsConsumer implements AutoCloseable {
     long deadline = System.nanoTime() + shutdownTimeout.toNanos();
     int released = 0;
     for (InFlightMessage m : held) {
-      if (m.abandon()) {
-        held.remove(m);
-        visibility.add(new VisibilityChange(m, 0));
-        capacity.release(1);
+      if (release(m)) {
         released++;
       }
     }
@@ -360,34 +357,63 @@ public final class SqsConsumer implements AutoCloseable {
       return;
     }
     long visNanos = TimeUnit.SECONDS.toNanos(visibilitySeconds);
+    Map<String, List<InFlightMessage>> groups = new LinkedHashMap<>();
     for (Message message : messages) {
-      dispatch(new InFlightMessage(message, now, visNanos));
+      InFlightMessage m = new InFlightMessage(message, now, visNanos);
+      long sent = m.sentTimestampMillis();
+      metrics.received(m.receiveCount(), sent < 0 ? -1 : Math.max(0, System.currentTimeMillis() - sent));
+      held.add(m);
+      String group = setup.fifo() && m.groupId() != null ? m.groupId() : m.messageId();
+      groups.computeIfAbsent(group, g -> new ArrayList<>(1)).add(m);
+    }
+    for (List<InFlightMessage> group : groups.values()) {
+      dispatch(group);
     }
     poll();
   }
 
-  private void dispatch(InFlightMessage m) {
-    long sent = m.sentTimestampMillis();
-    metrics.received(m.receiveCount(), sent < 0 ? -1 : Math.max(0, System.currentTimeMillis() - sent));
-    held.add(m);
+  /**
+   * Runs the messages of one FIFO message group from one receive in order, one after the other;
+   * after a failure the rest of the group is released (visibility 0) so SQS redelivers it after the
+   * failed one. On a standard queue every "group" is a single message.
+   */
+  private void dispatch(List<InFlightMessage> group) {
     try {
-      executor.execute(() -> process(m));
+      executor.execute(
+          () -> {
+            boolean ok = true;
+            for (InFlightMessage m : group) {
+              if (ok) {
+                ok = process(m);
+              } else {
+                release(m);
+              }
+            }
+          });
     } catch (RejectedExecutionException e) {
-      if (m.abandon()) {
-        held.remove(m);
-        visibility.add(new VisibilityChange(m, 0));
-        capacity.release(1);
-        signalIfIdle();
-      }
-      LOG.warn("consumer '{}': executor rejected message {}; made visible again", name, m.messageId());
+      group.forEach(this::release);
+      LOG.warn("consumer '{}': executor rejected {} messages; made visible again", name, group.size());
     }
+  }
+
+  /** Gives a message back to the queue at once unless its handler started; true if it did. */
+  private boolean release(InFlightMessage m) {
+    if (!m.abandon()) {
+      return false;
+    }
+    held.remove(m);
+    visibility.add(new VisibilityChange(m, 0));
+    capacity.release(1);
+    signalIfIdle();
+    return true;
   }
 
   // ---- handling
 
-  private void process(InFlightMessage m) {
+  /** Handles one message; false when it was not finished (failed, or released at shutdown). */
+  private boolean process(InFlightMessage m) {
     if (!m.start()) {
-      return;
+      return false;
     }
     long t0 = System.nanoTime();
     String outcome = "failure";
@@ -439,6 +465,7 @@ public final class SqsConsumer implements AutoCloseable {
       capacity.release(1);
       signalIfIdle();
     }
+    return !outcome.equals("failure");
   }
 
   private static void putMdc(String key, String value) {
