@@ -11,6 +11,7 @@ import dev.evently.localstack.AwsBackend;
 import dev.evently.localstack.AwsFixtures;
 import dev.evently.localstack.LocalAws;
 import dev.evently.localstack.TestNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,8 +47,8 @@ class SnsPublisherIT {
 
   @AfterEach
   void closeAll() throws Exception {
-    for (AutoCloseable c : toClose) {
-      c.close();
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
     }
   }
 
@@ -189,7 +190,11 @@ class SnsPublisherIT {
     String queue = aws.createQueue(names.queue("orders"));
     aws.subscribe(topic, queue, true, null);
 
-    List<CompletableFuture<String>> futures = publisher(sns, topic).publishAll(events);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    SnsPublisher publisher = SnsPublisher.builder().client(sns).topicArn(topic).codec(codec).meterRegistry(meters).build();
+    toClose.add(publisher);
+
+    List<CompletableFuture<String>> futures = publisher.publishAll(events);
 
     for (int i = 0; i < 10; i++) {
       if (i != 4) {
@@ -204,6 +209,9 @@ class SnsPublisherIT {
         .hasMessageContaining("InvalidParameter")
         .satisfies(e -> assertThat(((PublishException) e).retryable()).isFalse());
     assertThat(counter.batchSizes()).as("sender faults are not retried").containsExactly(10);
+    assertThat(meters.counter("evently.publish.published", "topic", names.topic("orders")).count()).isEqualTo(9);
+    assertThat(meters.counter("evently.publish.failed", "topic", names.topic("orders")).count()).isEqualTo(1);
+    assertThat(meters.summary("evently.publish.batch.size", "topic", names.topic("orders")).max()).isEqualTo(10);
     List<Event<?>> arrived = decodeAll(aws.receiveAll(queue, ARRIVAL, 9));
     assertThat(arrived).hasSize(9).doesNotContain(bad);
     assertThat(aws.approximateDepth(queue)).isZero();
