@@ -109,7 +109,7 @@ class SnsPublisherIT {
   }
 
   @Test
-  void twentyFiveEventsGoOutInBatchesOfAtMostTenAndAllArrive(AwsBackend backend, AwsFixtures aws, TestNames names)
+  void twentyFiveEventsGoOutInBatchesOfAtMostTenFlushedOnCloseAndAllArrive(AwsBackend backend, AwsFixtures aws, TestNames names)
       throws Exception {
     CallCounter counter = new CallCounter();
     SnsAsyncClient sns = client(backend, counter);
@@ -118,10 +118,16 @@ class SnsPublisherIT {
     aws.subscribe(topic, queue, true, null);
     List<Event<?>> events = IntStream.range(0, 25).<Event<?>>mapToObj(i -> placed("o-" + i)).toList();
 
-    List<CompletableFuture<String>> futures = publisher(sns, topic).publishAll(events);
+    List<CompletableFuture<String>> futures;
+    // a linger far longer than the test: full batches go at once, the rest only because close flushes
+    try (SnsPublisher publisher =
+        SnsPublisher.builder().client(sns).topicArn(topic).codec(codec).linger(Duration.ofSeconds(30)).build()) {
+      futures = publisher.publishAll(events);
+    }
 
     for (CompletableFuture<String> f : futures) {
-      assertThat(f.get(10, TimeUnit.SECONDS)).isNotBlank();
+      assertThat(f).as("close waited for every outcome").isDone();
+      assertThat(f.get(1, TimeUnit.SECONDS)).isNotBlank();
     }
     assertThat(counter.batchSizes()).containsExactlyInAnyOrder(10, 10, 5);
     assertThat(counter.calls()).isEqualTo(3);

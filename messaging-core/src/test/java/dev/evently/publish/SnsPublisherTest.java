@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -132,6 +135,30 @@ class SnsPublisherTest {
     assertThat(((PublishException) failure).retryable()).isTrue();
     assertThat(((PublishException) failure).eventId()).isEqualTo(event.id());
     assertThat(counter.batchSizes()).containsExactly(1, 1, 1);
+  }
+
+  @Test
+  void concurrentPublishersGetEveryFutureSettledAndNeverMoreThanTenPerBatch() throws Exception {
+    List<CompletableFuture<String>> futures = new CopyOnWriteArrayList<>();
+    try (SnsPublisher publisher = publisher(1)) {
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        Thread thread = new Thread(() -> {
+          for (int i = 0; i < 50; i++) {
+            futures.add(publisher.publish(Event.of("Note", "test", new Note("n" + i))));
+          }
+        });
+        thread.start();
+        threads.add(thread);
+      }
+      for (Thread thread : threads) {
+        thread.join(10_000);
+      }
+    }
+
+    assertThat(futures).hasSize(200).allSatisfy(f -> assertThat(f).isCompletedExceptionally());
+    assertThat(counter.batchSizes()).allSatisfy(size -> assertThat(size).isBetween(1, 10));
+    assertThat(counter.batchSizes().stream().mapToInt(Integer::intValue).sum()).isEqualTo(200);
   }
 
   private SnsPublisher publisher(int maxAttempts) {
