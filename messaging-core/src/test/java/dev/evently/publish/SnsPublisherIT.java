@@ -22,12 +22,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequest;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
@@ -43,7 +46,15 @@ class SnsPublisherIT {
 
   private final EventCodec codec =
       EventCodec.of(EventTypes.builder().register(OrderPlaced.class).register(OrderCancelled.class).build());
+  /** Shared by the clients built here (closing an SDK client leaves a given HTTP client open). */
+  private static final SdkAsyncHttpClient HTTP = NettyNioAsyncHttpClient.create();
+
   private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @AfterAll
+  static void closeHttp() {
+    HTTP.close();
+  }
 
   @AfterEach
   void closeAll() throws Exception {
@@ -246,6 +257,7 @@ class SnsPublisherIT {
     SnsAsyncClient client =
         backend
             .configure(SnsAsyncClient.builder())
+            .httpClient(HTTP)
             .overrideConfiguration(
                 o -> {
                   for (ExecutionInterceptor i : interceptors) {

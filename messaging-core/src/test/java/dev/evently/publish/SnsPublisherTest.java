@@ -16,7 +16,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -31,12 +33,22 @@ class SnsPublisherTest {
   private static final String TOPIC = "arn:aws:sns:us-east-1:000000000000:notes";
 
   private final EventCodec codec = EventCodec.of(EventTypes.builder().register(Note.class).build());
-  private final CallCounter counter = new CallCounter();
-  private final SnsAsyncClient client = clientToClosedPort(counter);
+  private static final CallCounter counter = new CallCounter();
+  private static SnsAsyncClient client;
 
-  @AfterEach
-  void closeClient() {
+  @BeforeAll
+  static void createClient() {
+    client = clientToClosedPort(counter);
+  }
+
+  @AfterAll
+  static void closeClient() {
     client.close();
+  }
+
+  @BeforeEach
+  void resetCounter() {
+    counter.reset();
   }
 
   @Test
