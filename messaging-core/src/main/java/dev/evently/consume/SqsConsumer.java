@@ -575,12 +575,7 @@ public final class SqsConsumer implements AutoCloseable {
     for (int i = 0; i < batch.size(); i++) {
       VisibilityChange c = batch.get(i);
       messages.add(c.message());
-      entries.add(
-          ChangeMessageVisibilityBatchRequestEntry.builder()
-              .id(Integer.toString(i))
-              .receiptHandle(c.message().receiptHandle())
-              .visibilityTimeout(c.seconds())
-              .build());
+      entries.add(visibilityEntry(i, c.message().receiptHandle(), c.seconds()));
     }
     return client
         .changeMessageVisibilityBatch(b -> b.queueUrl(setup.queueUrl()).entries(entries))
@@ -588,6 +583,14 @@ public final class SqsConsumer implements AutoCloseable {
             (response, error) ->
                 reportFailures(
                     "visibility change", messages, error, error == null ? List.of() : response.failed()));
+  }
+
+  private static ChangeMessageVisibilityBatchRequestEntry visibilityEntry(int id, String receiptHandle, int seconds) {
+    return ChangeMessageVisibilityBatchRequestEntry.builder()
+        .id(Integer.toString(id))
+        .receiptHandle(receiptHandle)
+        .visibilityTimeout(seconds)
+        .build();
   }
 
   private void reportFailures(
@@ -658,12 +661,7 @@ public final class SqsConsumer implements AutoCloseable {
     }
     List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
     for (int i = 0; i < messages.size(); i++) {
-      entries.add(
-          ChangeMessageVisibilityBatchRequestEntry.builder()
-              .id(Integer.toString(i))
-              .receiptHandle(messages.get(i).receiptHandle())
-              .visibilityTimeout(0)
-              .build());
+      entries.add(visibilityEntry(i, messages.get(i).receiptHandle(), 0));
     }
     CompletableFuture<?> f =
         client
@@ -762,38 +760,40 @@ public final class SqsConsumer implements AutoCloseable {
 
     private Builder() {}
 
+    private static <T> T nonNull(T value, String field) {
+      if (value == null) {
+        throw new IllegalArgumentException(field + " must not be null");
+      }
+      return value;
+    }
+
+    private static String nonBlank(String value, String field) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException(field + " must not be blank");
+      }
+      return value;
+    }
+
     /** The SQS client; shared, not closed by the consumer. */
     public Builder client(SqsAsyncClient client) {
-      if (client == null) {
-        throw new IllegalArgumentException("client must not be null");
-      }
-      this.client = client;
+      this.client = nonNull(client, "client");
       return this;
     }
 
     /** The queue's name (not URL); it must exist. */
     public Builder queueName(String queueName) {
-      if (queueName == null || queueName.isBlank()) {
-        throw new IllegalArgumentException("queueName must not be blank");
-      }
-      this.queueName = queueName;
+      this.queueName = nonBlank(queueName, "queueName");
       return this;
     }
 
     /** The name in metrics, MDC and logs; default the queue name. */
     public Builder name(String name) {
-      if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException("name must not be blank");
-      }
-      this.name = name;
+      this.name = nonBlank(name, "name");
       return this;
     }
 
     public Builder codec(EventCodec codec) {
-      if (codec == null) {
-        throw new IllegalArgumentException("codec must not be null");
-      }
-      this.codec = codec;
+      this.codec = nonNull(codec, "codec");
       return this;
     }
 
@@ -802,12 +802,8 @@ public final class SqsConsumer implements AutoCloseable {
      * the codec's {@link dev.evently.event.EventTypes}). One handler per type.
      */
     public <T> Builder handle(Class<T> eventClass, EventHandler<T> handler) {
-      if (eventClass == null) {
-        throw new IllegalArgumentException("eventClass must not be null");
-      }
-      if (handler == null) {
-        throw new IllegalArgumentException("handler must not be null");
-      }
+      nonNull(eventClass, "eventClass");
+      nonNull(handler, "handler");
       if (handlers.containsKey(eventClass)) {
         throw new IllegalArgumentException("a handler for " + eventClass.getName() + " is already registered");
       }
@@ -866,19 +862,13 @@ public final class SqsConsumer implements AutoCloseable {
      * by the consumer. Default: a consumer-owned pool of maxInFlight daemon threads.
      */
     public Builder executor(Executor executor) {
-      if (executor == null) {
-        throw new IllegalArgumentException("executor must not be null");
-      }
-      this.executor = executor;
+      this.executor = nonNull(executor, "executor");
       return this;
     }
 
     /** The delay before a failed message is retried; default {@link Backoff#DEFAULT}. */
     public Builder backoff(Backoff backoff) {
-      if (backoff == null) {
-        throw new IllegalArgumentException("backoff must not be null");
-      }
-      this.backoff = backoff;
+      this.backoff = nonNull(backoff, "backoff");
       return this;
     }
 
@@ -894,10 +884,7 @@ public final class SqsConsumer implements AutoCloseable {
 
     /** Where the {@code evently.consumer.*} meters go; default none. */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
-      if (meterRegistry == null) {
-        throw new IllegalArgumentException("meterRegistry must not be null");
-      }
-      this.meterRegistry = meterRegistry;
+      this.meterRegistry = nonNull(meterRegistry, "meterRegistry");
       return this;
     }
 
