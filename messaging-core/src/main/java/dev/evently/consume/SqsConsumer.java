@@ -442,7 +442,12 @@ public final class SqsConsumer implements AutoCloseable {
     } catch (EventDecodingException e) {
       outcome = "rejected";
       if (LOG.isDebugEnabled()) {
-        LOG.debug("consumer '{}': undecodable body of message {}: {}", name, m.messageId(), m.message().body());
+        LOG.debug(
+            "consumer '{}': undecodable body of message {} ({}): {}",
+            name,
+            m.messageId(),
+            e.getMessage(),
+            m.message().body());
       }
       deadLetter(m, e.reason().name(), e);
     } catch (NonRetryableException e) {
@@ -484,7 +489,7 @@ public final class SqsConsumer implements AutoCloseable {
         m.receiveCount(),
         setup.maxReceiveCount() > 0 ? " of " + setup.maxReceiveCount() : "",
         lastAttempt ? "leaving it to the redrive policy" : "retrying in " + seconds + " s",
-        error.toString());
+        error instanceof EventDecodingException ? loggable(error) : error.toString());
     LOG.debug("consumer '{}': failure of message {}", name, m.messageId(), error);
     visibility.add(new VisibilityChange(m, seconds));
   }
@@ -496,7 +501,7 @@ public final class SqsConsumer implements AutoCloseable {
           "consumer '{}': message {} can never succeed ({}) but there is no dead-letter queue; retrying",
           name,
           m.messageId(),
-          describe(reason, error));
+          describe(reason, loggable(error)));
       retryLater(m, error);
       return;
     }
@@ -534,7 +539,7 @@ public final class SqsConsumer implements AutoCloseable {
                     "consumer '{}': moved message {} to the dead-letter queue: {}",
                     name,
                     m.messageId(),
-                    describe(reason, error));
+                    describe(reason, loggable(error)));
                 metrics.deadLettered(reason);
                 deletes.add(m);
               } else {
@@ -717,9 +722,20 @@ public final class SqsConsumer implements AutoCloseable {
     }
   }
 
-  private static String describe(String reason, Throwable error) {
-    String message = String.valueOf(error.getMessage());
+  private static String describe(String reason, String message) {
     return message.startsWith(reason) ? message : reason + ": " + message;
+  }
+
+  /**
+   * An error's message as logs at INFO and above may show it. A decoding error's message can quote
+   * the body (a parser's "Unrecognized token", a data value), so only its reason, event id and type
+   * are shown; the full message is logged at DEBUG and kept in the dead-letter attributes.
+   */
+  private static String loggable(Throwable error) {
+    if (error instanceof EventDecodingException e) {
+      return e.reason() + " (event id " + e.eventId() + ", type " + e.eventType() + ")";
+    }
+    return String.valueOf(error.getMessage());
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -105,6 +105,35 @@ class SqsConsumerLoggingIT {
     assertThat(afterTask).allSatisfy(left -> assertThat(left).isEmpty());
   }
 
+  @Test
+  void bodiesOfDeadLetteredPoisonMessagesNeverAppearInLogsAtInfoOrAbove(TestNames names) {
+    String queue = names.queue("quiet");
+    QueueWithDlq q = aws.createQueueWithDlq(queue, 3, visibility(20));
+    String notJson = MARKER + "-secret not json";
+    String invalidData =
+        "{\"specversion\":\"1.0\",\"id\":\"i-1\",\"source\":\"x\",\"type\":\"OrderCreated\","
+            + "\"time\":\"2025-01-01T00:00:00Z\",\"data\":{\"orderId\":\"o-9\",\"total\":\""
+            + MARKER
+            + "-total\"}}";
+    support.sendRaw(q.url(), notJson, Map.of());
+    support.sendRaw(q.url(), invalidData, Map.of());
+
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    System.setErr(new PrintStream(new Tee(original, captured), true, StandardCharsets.UTF_8));
+    try (SqsConsumer consumer = support.consumer(queue, e -> {}, registry).build().start()) {
+      assertThat(aws.receiveAll(q.dlqUrl(), DEADLINE, 2)).hasSize(2);
+      await().atMost(DEADLINE).until(() -> support.messagesIn(q.url()) == 0);
+    } finally {
+      System.setErr(original);
+    }
+
+    String log = captured.toString(StandardCharsets.UTF_8);
+    // the capture works: the consumer's own INFO and WARN lines are in it
+    assertThat(log).contains("consumer '" + queue + "' started").contains("to the dead-letter queue");
+    assertThat(log).doesNotContain(MARKER);
+  }
+
   /** Writes to the original stream and to a capture buffer. */
   private static final class Tee extends OutputStream {
     private final OutputStream first;
