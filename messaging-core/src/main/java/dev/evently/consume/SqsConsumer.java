@@ -410,13 +410,14 @@ public final class SqsConsumer implements AutoCloseable {
 
   // ---- handling
 
-  /** Handles one message; false when it was not finished (failed, or released at shutdown). */
+  /** Handles one message; false when it was not finished (failed, left to retry, or released at shutdown). */
   private boolean process(InFlightMessage m) {
     if (!m.start()) {
       return false;
     }
     long t0 = System.nanoTime();
     String outcome = "failure";
+    boolean leftOnQueue = false;
     MDC.put(MDC_CONSUMER, name);
     MDC.put(MDC_MESSAGE_ID, m.messageId());
     try {
@@ -449,10 +450,10 @@ public final class SqsConsumer implements AutoCloseable {
             e.getMessage(),
             m.message().body());
       }
-      deadLetter(m, e.reason().name(), e);
+      leftOnQueue = !deadLetter(m, e.reason().name(), e);
     } catch (NonRetryableException e) {
       outcome = "rejected";
-      deadLetter(m, HANDLER_REJECTED, e);
+      leftOnQueue = !deadLetter(m, HANDLER_REJECTED, e);
     } catch (Throwable e) {
       retryLater(m, e);
       if (e instanceof VirtualMachineError vme) {
@@ -470,7 +471,7 @@ public final class SqsConsumer implements AutoCloseable {
       capacity.release(1);
       signalIfIdle();
     }
-    return !outcome.equals("failure");
+    return !leftOnQueue && !outcome.equals("failure");
   }
 
   private static void putMdc(String key, String value) {
@@ -494,7 +495,8 @@ public final class SqsConsumer implements AutoCloseable {
     visibility.add(new VisibilityChange(m, seconds));
   }
 
-  private void deadLetter(InFlightMessage m, String reason, Throwable error) {
+  /** False when there is no dead-letter queue and the message is retried instead. */
+  private boolean deadLetter(InFlightMessage m, String reason, Throwable error) {
     String dlqUrl = setup.dlqUrl();
     if (dlqUrl == null) {
       LOG.error(
@@ -503,7 +505,7 @@ public final class SqsConsumer implements AutoCloseable {
           m.messageId(),
           describe(reason, loggable(error)));
       retryLater(m, error);
-      return;
+      return false;
     }
     DeadLetterAttributes attrs =
         DeadLetterAttributes.of(
@@ -554,6 +556,7 @@ public final class SqsConsumer implements AutoCloseable {
             });
     pendingOps.add(done);
     done.whenComplete((r, t) -> pendingOps.remove(done));
+    return true;
   }
 
   // ---- acknowledgements and visibility
