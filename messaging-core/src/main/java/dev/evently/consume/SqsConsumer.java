@@ -418,6 +418,7 @@ public final class SqsConsumer implements AutoCloseable {
     long t0 = System.nanoTime();
     String outcome = "failure";
     boolean leftOnQueue = false;
+    boolean handlerCalled = false;
     MDC.put(MDC_CONSUMER, name);
     MDC.put(MDC_MESSAGE_ID, m.messageId());
     try {
@@ -436,11 +437,16 @@ public final class SqsConsumer implements AutoCloseable {
       }
       @SuppressWarnings("unchecked")
       Event<Object> typed = (Event<Object>) event;
+      handlerCalled = true;
       handler.handle(typed);
       outcome = "success";
       deletes.add(m);
       LOG.debug("consumer '{}': handled message {}", name, m.messageId());
     } catch (EventDecodingException e) {
+      if (handlerCalled) { // thrown by the handler, not by decoding this message: a failure
+        retryLater(m, e);
+        return false;
+      }
       outcome = "rejected";
       if (LOG.isDebugEnabled()) {
         LOG.debug(

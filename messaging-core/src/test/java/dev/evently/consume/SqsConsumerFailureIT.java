@@ -9,8 +9,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.evently.consume.ConsumerITSupport.OrderCreated;
 import dev.evently.consume.ConsumerITSupport.Unhandled;
+import dev.evently.event.DecodeFailure;
 import dev.evently.event.Event;
 import dev.evently.event.EventAttributes;
+import dev.evently.event.EventDecodingException;
 import dev.evently.localstack.AwsFixtures;
 import dev.evently.localstack.AwsFixtures.QueueWithDlq;
 import dev.evently.localstack.LocalAws;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -157,6 +160,31 @@ class SqsConsumerFailureIT {
     assertThat(count("received")).isEqualTo(6);
     assertThat(registry.find("evently.consumer.dead.lettered").tag("reason", "UNKNOWN_TYPE").counter().count())
         .isEqualTo(2);
+  }
+
+  @Test
+  void decodingErrorThrownByTheHandlerItselfIsRetriedLikeAnyOtherFailure(TestNames names) {
+    String queue = names.queue("nested");
+    QueueWithDlq q = aws.createQueueWithDlq(queue, 5, visibility(20));
+    AtomicInteger attempts = new AtomicInteger();
+    RecordingHandler<OrderCreated> handler =
+        new RecordingHandler<>(
+            e -> {
+              if (attempts.incrementAndGet() == 1) {
+                // e.g. the handler decodes an embedded payload with a codec of its own
+                throw new EventDecodingException(DecodeFailure.NOT_JSON, "embedded payload", null, null, null);
+              }
+            });
+    Event<OrderCreated> event = order("nested");
+    support.send(q.url(), event);
+
+    try (SqsConsumer consumer = support.consumer(queue, handler, registry).build().start()) {
+      await().atMost(DEADLINE).until(() -> handler.succeeded().size() == 1);
+      await().atMost(DEADLINE).until(() -> support.messagesIn(q.url()) == 0);
+    }
+    assertThat(handler.callsFor(event.id())).hasSize(2);
+    assertThat(support.messagesIn(q.dlqUrl())).isZero();
+    assertThat(count("failed")).isEqualTo(1);
   }
 
   private static org.assertj.core.api.MapAssert<String, MessageAttributeValue> assertDeadLettered(
