@@ -580,7 +580,7 @@ public final class SqsConsumer implements AutoCloseable {
         .deleteMessageBatch(b -> b.queueUrl(setup.queueUrl()).entries(entries))
         .whenComplete(
             (response, error) ->
-                reportFailures("delete", batch, error, error == null ? List.of() : response.failed()));
+                reportFailures("delete", batch, error, error != null ? List.of() : response.failed()));
   }
 
   private CompletableFuture<?> visibilityBatch(List<VisibilityChange> batch) {
@@ -596,7 +596,7 @@ public final class SqsConsumer implements AutoCloseable {
         .whenComplete(
             (response, error) ->
                 reportFailures(
-                    "visibility change", messages, error, error == null ? List.of() : response.failed()));
+                    "visibility change", messages, error, error != null ? List.of() : response.failed()));
   }
 
   private static ChangeMessageVisibilityBatchRequestEntry visibilityEntry(int id, String receiptHandle, int seconds) {
