@@ -126,7 +126,12 @@ public final class SqsConsumer implements AutoCloseable {
   private Batcher<InFlightMessage> deletes;
   private Batcher<VisibilityChange> visibility;
 
-  private record VisibilityChange(InFlightMessage message, int seconds) {}
+  /** For a heartbeat extension, {@code extendedFromNanos} is the deadline it replaced. */
+  private record VisibilityChange(InFlightMessage message, int seconds, boolean extension, long extendedFromNanos) {
+    VisibilityChange(InFlightMessage message, int seconds) {
+      this(message, seconds, false, 0);
+    }
+  }
 
   private SqsConsumer(Builder b, Map<String, EventHandler<Object>> handlers) {
     this.client = b.client;
@@ -594,9 +599,27 @@ public final class SqsConsumer implements AutoCloseable {
     return client
         .changeMessageVisibilityBatch(b -> b.queueUrl(setup.queueUrl()).entries(entries))
         .whenComplete(
-            (response, error) ->
-                reportFailures(
-                    "visibility change", messages, error, error != null ? List.of() : response.failed()));
+            (response, error) -> {
+              List<BatchResultErrorEntry> failed = error != null ? List.of() : response.failed();
+              reportFailures("visibility change", messages, error, failed);
+              undoFailedExtensions(batch, error != null ? null : failed);
+            });
+  }
+
+  /**
+   * A failed extension is made again at the next heartbeat, not only when half a visibility
+   * timeout has passed since it was attempted (by then the message would be visible again).
+   *
+   * @param failed the refused entries, or null when the whole call failed
+   */
+  private static void undoFailedExtensions(List<VisibilityChange> batch, List<BatchResultErrorEntry> failed) {
+    for (int i = 0; i < batch.size(); i++) {
+      VisibilityChange c = batch.get(i);
+      String id = Integer.toString(i);
+      if (c.extension() && (failed == null || failed.stream().anyMatch(f -> id.equals(f.id())))) {
+        c.message().extendedUntil(c.extendedFromNanos());
+      }
+    }
   }
 
   private static ChangeMessageVisibilityBatchRequestEntry visibilityEntry(int id, String receiptHandle, int seconds) {
@@ -647,8 +670,9 @@ public final class SqsConsumer implements AutoCloseable {
         if (seconds <= 0) {
           continue;
         }
+        long before = m.visibleAtNanos();
         m.extendedUntil(now + TimeUnit.SECONDS.toNanos(seconds));
-        visibility.add(new VisibilityChange(m, seconds));
+        visibility.add(new VisibilityChange(m, seconds, true, before));
         any = true;
       }
       if (any) {
