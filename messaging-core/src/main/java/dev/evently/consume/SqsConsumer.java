@@ -190,7 +190,7 @@ public final class SqsConsumer implements AutoCloseable {
     }
     this.setup = s;
     this.visibilitySeconds = vis;
-    this.metrics = new ConsumerMetrics(meterRegistry, name, queueName, capacity::inUse);
+    this.metrics = new ConsumerMetrics(meterRegistry, name, queueName, held::size);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("evently-" + name + "-scheduler"));
     if (configuredExecutor != null) {
       this.executor = configuredExecutor;

@@ -171,6 +171,25 @@ class SqsConsumerLifecycleIT {
   }
 
   @Test
+  void theInFlightGaugeCountsHeldMessagesNotSlotsReservedByAnEmptyLongPoll(TestNames names) {
+    String queue = names.queue("gauge");
+    QueueWithDlq q = aws.createQueueWithDlq(queue, 3, visibility(30));
+    BlockingHandler<OrderCreated> blocking = new BlockingHandler<>();
+    try (SqsConsumer consumer = support.consumer(queue, blocking, registry).maxInFlight(5).build().start()) {
+      // idle: a long poll is always waiting, holding nothing
+      await()
+          .during(Duration.ofMillis(1500))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> inFlight() == 0);
+      support.send(q.url(), order("g-1"));
+      await().atMost(DEADLINE).until(() -> blocking.started() == 1);
+      await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> inFlight() == 1);
+      blocking.release();
+      await().atMost(DEADLINE).until(() -> inFlight() == 0 && support.messagesIn(q.url()) == 0);
+    }
+  }
+
+  @Test
   void receiveOutageIsReportedForHealthAndRecoveredFromWithoutLosingMessages(TestNames names, AwsBackend backend) {
     String queue = names.queue("outage");
     QueueWithDlq q = aws.createQueueWithDlq(queue, 5, visibility(30));
