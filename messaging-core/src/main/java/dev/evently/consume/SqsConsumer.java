@@ -506,7 +506,10 @@ public final class SqsConsumer implements AutoCloseable {
     visibility.add(new VisibilityChange(m, seconds));
   }
 
-  /** False when there is no dead-letter queue and the message is retried instead. */
+  /**
+   * False when the message is left on the queue to be retried: there is no dead-letter queue, or
+   * (FIFO queues only, which wait for the send) sending it there failed.
+   */
   private boolean deadLetter(InFlightMessage m, String reason, Throwable error) {
     String dlqUrl = setup.dlqUrl();
     if (dlqUrl == null) {
@@ -544,7 +547,7 @@ public final class SqsConsumer implements AutoCloseable {
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
-    CompletableFuture<?> done =
+    CompletableFuture<Boolean> done =
         sent.handle(
             (response, sendError) -> {
               if (sendError == null) {
@@ -555,6 +558,7 @@ public final class SqsConsumer implements AutoCloseable {
                     describe(reason, loggable(error)));
                 metrics.deadLettered(reason);
                 deletes.add(m);
+                return true;
               } else {
                 LOG.error(
                     "consumer '{}': could not dead-letter message {} ({}); it stays on the queue",
@@ -562,12 +566,13 @@ public final class SqsConsumer implements AutoCloseable {
                     m.messageId(),
                     unwrap(sendError).toString());
                 retryLater(m, error);
+                return false;
               }
-              return null;
             });
     pendingOps.add(done);
     done.whenComplete((r, t) -> pendingOps.remove(done));
-    return true;
+    // on a FIFO queue the rest of the group goes on only once the message is out of its way
+    return !setup.fifo() || done.join();
   }
 
   // ---- acknowledgements and visibility

@@ -157,6 +157,33 @@ class SqsConsumerConcurrencyIT {
     assertThat(support.messagesIn(url)).isEqualTo(2);
   }
 
+  @Test
+  void fifoGroupWaitsBehindAPoisonMessageWhoseDeadLetteringFailed(TestNames names, SqsClient sqs) {
+    String queue = names.fifoQueue("dlqgone");
+    QueueWithDlq q = aws.createQueueWithDlq(queue, 5, visibility(20));
+    RecordingHandler<OrderCreated> recording = new RecordingHandler<>();
+    Event<OrderCreated> behind = order("behind");
+
+    try (SqsConsumer consumer = support.consumer(queue, recording, registry).build().start()) {
+      sqs.deleteQueue(b -> b.queueUrl(q.dlqUrl())); // from now on every dead-lettering send fails
+      // one call, so that one receive gets both
+      sqs.sendMessageBatch(
+          b ->
+              b.queueUrl(q.url())
+                  .entries(
+                      e -> e.id("p").messageBody("not json").messageGroupId("g1").messageDeduplicationId("poison-1"),
+                      e ->
+                          e.id("b")
+                              .messageBody(ConsumerITSupport.CODEC.encode(behind))
+                              .messageGroupId("g1")
+                              .messageDeduplicationId(behind.id())));
+      // the poison message stays on the queue and is received again after its 1 s backoff
+      await().atMost(DEADLINE).until(() -> retried() >= 1);
+    }
+    // meanwhile the event behind it in its group was not handled
+    assertThat(recording.calls()).isEmpty();
+  }
+
   private double retried() {
     var c = registry.find("evently.consumer.retried").counter();
     return c == null ? 0 : c.count();
