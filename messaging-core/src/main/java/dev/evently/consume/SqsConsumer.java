@@ -387,11 +387,18 @@ public final class SqsConsumer implements AutoCloseable {
       executor.execute(
           () -> {
             boolean ok = true;
-            for (InFlightMessage m : group) {
-              if (ok) {
-                ok = process(m);
-              } else {
-                release(m);
+            int i = 0;
+            try {
+              for (; i < group.size(); i++) {
+                if (ok) {
+                  ok = process(group.get(i));
+                } else {
+                  release(group.get(i));
+                }
+              }
+            } finally { // a VirtualMachineError from a handler must not strand the rest of the group
+              for (int rest = i + 1; rest < group.size(); rest++) {
+                release(group.get(rest));
               }
             }
           });
