@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +76,7 @@ public final class HttpApi implements AutoCloseable {
   private final List<Route> routes;
   private final int maxBodyBytes;
   private final MeterRegistry meters;
+  private final AtomicInteger inFlight = new AtomicInteger();
 
   private HttpApi(Builder b) throws IOException {
     this.routes = List.copyOf(b.routes);
@@ -104,10 +106,14 @@ public final class HttpApi implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** Stops accepting connections, lets in-flight requests finish (up to 2 s), then stops. */
+  /** Lets in-flight requests finish (up to 2 s), then closes every connection and stops. */
   @Override
   public void close() {
-    server.stop(2);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+    server.stop(0);
     executor.shutdown();
     try {
       executor.awaitTermination(2, TimeUnit.SECONDS);
@@ -117,6 +123,15 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void dispatch(HttpExchange exchange) {
+    inFlight.incrementAndGet();
+    try {
+      serve(exchange);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void serve(HttpExchange exchange) {
     long start = System.nanoTime();
     String method = exchange.getRequestMethod();
     String path = exchange.getRequestURI().getPath();

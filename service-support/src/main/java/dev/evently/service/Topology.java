@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.model.Topic;
-import software.amazon.awssdk.services.sqs.SqsClient;
+import java.util.concurrent.CompletionException;
+import dev.evently.publish.TopicResolver;
+import software.amazon.awssdk.services.sns.SnsAsyncClient;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
@@ -29,27 +30,25 @@ public record Topology(Map<String, String> topicArns, Map<String, String> queueU
    * @throws MissingTopologyException naming everything that does not exist (all of it, not just
    *     the first); AWS errors other than "does not exist" propagate
    */
-  public static Topology resolve(SnsClient sns, SqsClient sqs, List<String> topics, List<String> queues) {
-    Map<String, String> existingTopics = new LinkedHashMap<>();
-    for (Topic topic : sns.listTopicsPaginator().topics()) {
-      String arn = topic.topicArn();
-      existingTopics.put(arn.substring(arn.lastIndexOf(':') + 1), arn);
-    }
+  public static Topology resolve(
+      SnsAsyncClient sns, SqsAsyncClient sqs, List<String> topics, List<String> queues) {
     List<String> missing = new ArrayList<>();
     Map<String, String> topicArns = new LinkedHashMap<>();
     for (String name : topics) {
-      String arn = existingTopics.get(name);
-      if (arn == null) {
+      try {
+        topicArns.put(name, TopicResolver.topicArn(sns, name));
+      } catch (IllegalStateException e) {
         missing.add("topic " + name);
-      } else {
-        topicArns.put(name, arn);
       }
     }
     Map<String, String> queueUrls = new LinkedHashMap<>();
     for (String name : queues) {
       try {
-        queueUrls.put(name, sqs.getQueueUrl(r -> r.queueName(name)).queueUrl());
-      } catch (QueueDoesNotExistException e) {
+        queueUrls.put(name, sqs.getQueueUrl(r -> r.queueName(name)).join().queueUrl());
+      } catch (CompletionException e) {
+        if (!(e.getCause() instanceof QueueDoesNotExistException)) {
+          throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
         missing.add("queue " + name);
       }
     }
