@@ -9,11 +9,11 @@ import java.util.regex.Pattern;
  */
 public record Naming(String prefix, String suffix) {
 
-  /** Resource names equal logical names. */
-  public static final Naming NONE = new Naming("", "");
-
   private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_-]*");
   private static final String FIFO = ".fifo";
+
+  /** Resource names equal logical names. */
+  public static final Naming NONE = new Naming("", "");
 
   public Naming {
     if (prefix == null || !ALLOWED.matcher(prefix).matches()) {
