@@ -18,9 +18,9 @@ public final class MessageSize {
       } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
         bytes += 2; // 4 bytes for the pair, 2 chars already counted
         i++;
-      } else {
+      } else if (!Character.isSurrogate(c)) {
         bytes += 2;
-      }
+      } // a lone surrogate is encoded as '?': 1 byte
     }
     return bytes;
   }
