@@ -10,6 +10,6 @@ import java.sql.Connection;
  */
 @FunctionalInterface
 public interface EventSink {
-  /** Records {@code event} for publication to {@code topicArn} as part of {@code tx}. */
-  void publish(Connection tx, String topicArn, Event<?> event) throws Exception;
+  /** Records {@code event} for publication to the topic named {@code topic} as part of {@code tx}. */
+  void publish(Connection tx, String topic, Event<?> event) throws Exception;
 }
