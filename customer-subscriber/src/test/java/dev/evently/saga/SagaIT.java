@@ -1,0 +1,279 @@
+package dev.evently.saga;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.evently.customers.CustomerApp;
+import dev.evently.event.Event;
+import dev.evently.event.EventAttributes;
+import dev.evently.event.EventCodec;
+import dev.evently.localstack.AwsBackend;
+import dev.evently.localstack.LocalAws;
+import dev.evently.orders.OrderApp;
+import dev.evently.saga.events.CustomerCreditReservationFailed;
+import dev.evently.saga.events.CustomerCreditReserved;
+import dev.evently.saga.events.OrderCancelled;
+import dev.evently.saga.events.OrderCreated;
+import dev.evently.saga.events.SagaEvents;
+import dev.evently.service.Env;
+import dev.evently.service.ServiceRuntime;
+import dev.evently.service.ServiceSettings;
+import dev.evently.topology.Naming;
+import dev.evently.topology.TopologyApplier;
+import dev.evently.topology.TopologyLoader;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The order/credit saga end to end: both services in-process, on their own H2 databases, over
+ * the real topology of {@code infra/topology.yaml} (applied with a unique prefix) on the local
+ * SNS/SQS backend.
+ */
+@LocalAws
+class SagaIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Duration DEADLINE = Duration.ofSeconds(20);
+  private static final EventCodec CODEC = EventCodec.of(ServiceSettings.typesOf(SagaEvents.ALL));
+
+  private static AwsBackend aws;
+  private static TopologyApplier topology;
+  private static Naming naming;
+  private static ServiceRuntime orders;
+  private static ServiceRuntime customers;
+
+  @BeforeAll
+  static void start(AwsBackend backend) throws Exception {
+    aws = backend;
+    naming = Naming.prefix("saga" + UUID.randomUUID().toString().substring(0, 8) + "-");
+    topology =
+        TopologyApplier.builder()
+            .topology(TopologyLoader.load(Path.of("..", "infra", "topology.yaml")))
+            .sqs(aws.sqs())
+            .sns(aws.sns())
+            .naming(naming)
+            .build();
+    topology.apply();
+    Env noEnv = new Env(Map.of());
+    customers =
+        CustomerApp.start(
+            configure(CustomerApp.settings(noEnv))
+                .withTopology(physical(SagaEvents.CUSTOMER_EVENTS_TOPIC), physical(SagaEvents.CUSTOMER_QUEUE)));
+    orders =
+        OrderApp.start(
+            configure(OrderApp.settings(noEnv))
+                .withTopology(physical(SagaEvents.ORDER_EVENTS_TOPIC), physical(SagaEvents.ORDER_QUEUE)));
+  }
+
+  private static ServiceSettings configure(ServiceSettings settings) {
+    return settings
+        .withHttpPort(0)
+        .withDatabaseUrl("jdbc:h2:mem:" + settings.service() + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
+        .withReceiveWait(Duration.ofSeconds(1))
+        .withClients(aws.snsAsync(), aws.sqsAsync());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (orders != null) {
+      orders.close();
+    }
+    if (customers != null) {
+      customers.close();
+    }
+    if (topology != null) {
+      topology.destroy();
+    }
+  }
+
+  @Test
+  void anOrderWithinTheLimitIsApprovedAndReservesCredit() throws Exception {
+    String customer = createCustomer("100.00");
+    String order = placeOrder(customer, "60.00");
+
+    JsonNode approved = awaitFinal(order);
+    assertThat(approved.get("state").asText()).isEqualTo("APPROVED");
+    assertThat(availableCredit(customer)).isEqualByComparingTo("40.00");
+  }
+
+  @Test
+  void anOrderOverTheLimitIsRejected() throws Exception {
+    String customer = createCustomer("50.00");
+    String order = placeOrder(customer, "60.00");
+
+    JsonNode rejected = awaitFinal(order);
+    assertThat(rejected.get("state").asText()).isEqualTo("REJECTED");
+    assertThat(rejected.get("rejectionReason").asText()).isEqualTo(SagaEvents.REASON_LIMIT_EXCEEDED);
+    assertThat(availableCredit(customer)).isEqualByComparingTo("50.00");
+  }
+
+  @Test
+  void anOrderOfAnUnknownCustomerIsRejected() throws Exception {
+    String order = placeOrder(UUID.randomUUID().toString(), "10.00");
+
+    JsonNode rejected = awaitFinal(order);
+    assertThat(rejected.get("state").asText()).isEqualTo("REJECTED");
+    assertThat(rejected.get("rejectionReason").asText()).isEqualTo(SagaEvents.REASON_UNKNOWN_CUSTOMER);
+  }
+
+  @Test
+  void cancellingAnApprovedOrderReleasesItsCredit() throws Exception {
+    String customer = createCustomer("100.00");
+    String order = placeOrder(customer, "60.00");
+    assertThat(awaitFinal(order).get("state").asText()).isEqualTo("APPROVED");
+
+    HttpResponse<String> cancel = post(orders, "/orders/" + order + "/cancel", "");
+    assertThat(cancel.statusCode()).isEqualTo(202);
+    assertThat(getJson(orders, "/orders/" + order).get("state").asText()).isEqualTo("CANCELLED");
+    await().atMost(DEADLINE).untilAsserted(() -> assertThat(availableCredit(customer)).isEqualByComparingTo("100.00"));
+    assertThat(post(orders, "/orders/" + order + "/cancel", "").statusCode()).isEqualTo(409);
+  }
+
+  @Test
+  void duplicatedAndReorderedDeliveriesDoNotChangeAnyOutcome() throws Exception {
+    String customer = createCustomer("100.00");
+    String approved = placeOrder(customer, "60.00");
+    assertThat(awaitFinal(approved).get("state").asText()).isEqualTo("APPROVED");
+    String cancelled = placeOrder(customer, "30.00");
+    assertThat(awaitFinal(cancelled).get("state").asText()).isEqualTo("APPROVED");
+    assertThat(post(orders, "/orders/" + cancelled + "/cancel", "").statusCode()).isEqualTo(202);
+    await().atMost(DEADLINE).untilAsserted(() -> assertThat(availableCredit(customer)).isEqualByComparingTo("40.00"));
+
+    // Duplicates: the same creation again (same id twice, and re-published with a new id), and
+    // a contradicting reply delivered twice for the approved order.
+    Event<OrderCreated> again = event(new OrderCreated(approved, customer, new BigDecimal("60.00")));
+    sendToCustomers(again);
+    sendToCustomers(again);
+    sendToCustomers(event(new OrderCreated(approved, customer, new BigDecimal("60.00"))));
+    Event<CustomerCreditReservationFailed> contradiction =
+        event(new CustomerCreditReservationFailed(approved, customer, SagaEvents.REASON_LIMIT_EXCEEDED));
+    sendToOrders(contradiction);
+    sendToOrders(contradiction);
+    // Reordering: the cancelled order's creation and reservation arrive after its cancellation.
+    sendToCustomers(event(new OrderCreated(cancelled, customer, new BigDecimal("30.00"))));
+    sendToOrders(event(new CustomerCreditReserved(cancelled, customer)));
+    // Reordering: a cancellation that arrives before its creation must not touch the credit.
+    String early = UUID.randomUUID().toString();
+    sendToCustomers(event(new OrderCancelled(early, customer)));
+    sendToCustomers(event(new OrderCreated(early, customer, new BigDecimal("40.00"))));
+
+    awaitDrained(SagaEvents.CUSTOMER_QUEUE);
+    awaitDrained(SagaEvents.ORDER_QUEUE);
+    assertThat(getJson(orders, "/orders/" + approved).get("state").asText()).isEqualTo("APPROVED");
+    assertThat(getJson(orders, "/orders/" + cancelled).get("state").asText()).isEqualTo("CANCELLED");
+    assertThat(availableCredit(customer)).isEqualByComparingTo("40.00");
+    assertThat(depth(SagaEvents.CUSTOMER_QUEUE + "-dlq")).isZero();
+    assertThat(depth(SagaEvents.ORDER_QUEUE + "-dlq")).isZero();
+  }
+
+  private static String physical(String logical) {
+    return naming.physical(logical);
+  }
+
+  private static <T extends Record> Event<T> event(T data) {
+    String orderId = data instanceof OrderCreated o ? o.orderId() : null;
+    return Event.of(data.getClass().getSimpleName(), "saga-it", data).withSubject(orderId);
+  }
+
+  private static void sendToCustomers(Event<?> event) {
+    send(SagaEvents.CUSTOMER_QUEUE, event);
+  }
+
+  private static void sendToOrders(Event<?> event) {
+    send(SagaEvents.ORDER_QUEUE, event);
+  }
+
+  /** Sends {@code event} as SNS raw delivery would: the CloudEvent body and its type attribute. */
+  private static void send(String queue, Event<?> event) {
+    aws.sqs()
+        .sendMessage(
+            r ->
+                r.queueUrl(queueUrl(queue))
+                    .messageBody(CODEC.encode(event))
+                    .messageAttributes(
+                        Map.of(
+                            EventAttributes.TYPE,
+                            MessageAttributeValue.builder().dataType("String").stringValue(event.type()).build())));
+  }
+
+  private static String queueUrl(String logicalQueue) {
+    return aws.sqs().getQueueUrl(r -> r.queueName(physical(logicalQueue))).queueUrl();
+  }
+
+  private static int depth(String logicalQueue) {
+    Map<QueueAttributeName, String> attributes =
+        aws.sqs()
+            .getQueueAttributes(
+                r ->
+                    r.queueUrl(queueUrl(logicalQueue))
+                        .attributeNames(
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+            .attributes();
+    return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+        + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+  }
+
+  /** Every message sent to the queue so far was handled and deleted. */
+  private static void awaitDrained(String logicalQueue) {
+    await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> depth(logicalQueue) == 0);
+  }
+
+  private static String createCustomer(String creditLimit) throws Exception {
+    HttpResponse<String> response =
+        post(customers, "/customers", "{\"name\": \"Ada\", \"creditLimit\": " + creditLimit + "}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return JSON.readTree(response.body()).get("customerId").asText();
+  }
+
+  private static String placeOrder(String customerId, String total) throws Exception {
+    HttpResponse<String> response =
+        post(orders, "/orders", "{\"customerId\": \"" + customerId + "\", \"orderTotal\": " + total + "}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    JsonNode body = JSON.readTree(response.body());
+    assertThat(body.get("state").asText()).isEqualTo("PENDING");
+    return body.get("orderId").asText();
+  }
+
+  private static JsonNode awaitFinal(String orderId) {
+    return await()
+        .atMost(DEADLINE)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> getJson(orders, "/orders/" + orderId), o -> !o.get("state").asText().equals("PENDING"));
+  }
+
+  private static BigDecimal availableCredit(String customerId) throws Exception {
+    return getJson(customers, "/customers/" + customerId).get("availableCredit").decimalValue();
+  }
+
+  private static JsonNode getJson(ServiceRuntime service, String path) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(HttpRequest.newBuilder(uri(service, path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  private static HttpResponse<String> post(ServiceRuntime service, String path, String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(uri(service, path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static URI uri(ServiceRuntime service, String path) {
+    return URI.create("http://127.0.0.1:" + service.port() + path);
+  }
+}
