@@ -466,11 +466,10 @@ public final class SqsConsumer implements AutoCloseable {
     String dlqUrl = setup.dlqUrl();
     if (dlqUrl == null) {
       LOG.error(
-          "consumer '{}': message {} can never succeed ({}: {}) but there is no dead-letter queue; retrying",
+          "consumer '{}': message {} can never succeed ({}) but there is no dead-letter queue; retrying",
           name,
           m.messageId(),
-          reason,
-          error.getMessage());
+          describe(reason, error));
       retryLater(m, error);
       return;
     }
@@ -505,11 +504,10 @@ public final class SqsConsumer implements AutoCloseable {
             (response, sendError) -> {
               if (sendError == null) {
                 LOG.warn(
-                    "consumer '{}': moved message {} to the dead-letter queue: {}: {}",
+                    "consumer '{}': moved message {} to the dead-letter queue: {}",
                     name,
                     m.messageId(),
-                    reason,
-                    error.getMessage());
+                    describe(reason, error));
                 metrics.deadLettered(reason);
                 deletes.add(m);
               } else {
@@ -692,6 +690,11 @@ public final class SqsConsumer implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       // closing
     }
+  }
+
+  private static String describe(String reason, Throwable error) {
+    String message = String.valueOf(error.getMessage());
+    return message.startsWith(reason) ? message : reason + ": " + message;
   }
 
   private static Throwable unwrap(Throwable t) {
