@@ -416,12 +416,14 @@ public final class OutboxRelay implements AutoCloseable {
         ps.setString(2, e.getValue());
         ps.setLong(3, row.id);
         ps.addBatch();
-        log.warn(
-            "outbox event {} (topic {}) not published, attempt {}: {}", row.eventId, row.topic, row.attempts + 1,
-            e.getValue());
+        log.debug("outbox event {} (topic {}) not published, attempt {}: {}", row.eventId, row.topic,
+            row.attempts + 1, e.getValue());
       }
       ps.executeBatch();
     }
+    Map.Entry<Row, String> first = failed.entrySet().iterator().next();
+    log.warn("{} outbox events not published, retrying with backoff; first: event {} (topic {}, attempt {}): {}",
+        failed.size(), first.getKey().eventId, first.getKey().topic, first.getKey().attempts + 1, first.getValue());
   }
 
   /** The wait before retrying a row that has failed {@code attempts} times before. */
