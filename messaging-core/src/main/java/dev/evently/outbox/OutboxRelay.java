@@ -4,6 +4,7 @@ import static dev.evently.jdbc.internal.Jdbc.ts;
 
 import dev.evently.event.Event;
 import dev.evently.event.EventDecodingException;
+import dev.evently.jdbc.internal.Dialect;
 import dev.evently.jdbc.internal.Jdbc;
 import dev.evently.publish.EventPublisher;
 import io.micrometer.core.instrument.Counter;
@@ -43,10 +44,13 @@ import org.slf4j.LoggerFactory;
  * {@link EventPublisher} per topic, and marks them published.
  *
  * <p><b>Claiming.</b> Each batch runs in one transaction: it locks up to {@code batchSize} pending
- * rows in id order with {@code SELECT ... FOR UPDATE SKIP LOCKED} (PostgreSQL, and H2 2.x which
- * supports the same clause), publishes them, and marks them published (or, with a zero retention,
- * deletes them) before committing. Several relays, in one process or many, therefore never publish
- * the same row concurrently; each takes the rows the others have not locked. Pending rows are
+ * rows in id order with {@code SELECT ... FOR UPDATE SKIP LOCKED}, publishes them, and marks them
+ * published (or, with a zero retention, deletes them) before committing. Several relays, in one
+ * process or many, therefore never publish the same row concurrently; on PostgreSQL each takes the
+ * rows the others have not locked. On H2 the relay uses plain {@code FOR UPDATE} (H2 2.4 accepts
+ * {@code SKIP LOCKED}, but with it a second relay published rows of a key ahead of older ones
+ * locked by the first): relays on H2 take turns, a relay waiting longer than H2's {@code
+ * LOCK_TIMEOUT} logs the timeout and polls again later. Pending rows are
  * found by state ({@code published_at IS NULL}), never by "id greater than the last one seen", so a
  * row whose transaction commits late is not skipped.
  *
@@ -96,6 +100,7 @@ public final class OutboxRelay implements AutoCloseable {
   private final Runnable wakeListener = this::wakeUp;
   private final Object lifecycle = new Object();
   private volatile boolean running;
+  private volatile long idleDelayMs;
   private Thread thread;
   private Instant lastPurge = Instant.MIN;
 
@@ -115,7 +120,7 @@ public final class OutboxRelay implements AutoCloseable {
     this.selectSql =
         "SELECT id, event_id, topic, msg_key, payload, attempts, created_at FROM " + table
             + " WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
-            + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
+            + " ORDER BY id LIMIT ? FOR UPDATE" + (b.dialect == Dialect.H2 ? "" : " SKIP LOCKED");
     MeterRegistry registry = b.meterRegistry;
     if (registry != null) {
       publishedCounter =
@@ -193,6 +198,7 @@ public final class OutboxRelay implements AutoCloseable {
       } else if (delayMs < maxPoll.toMillis()) {
         delayMs = delayMs == 0 ? minPoll.toMillis() : Math.min(delayMs * 2, maxPoll.toMillis());
       }
+      idleDelayMs = delayMs;
       if (delayMs > 0 && running) {
         try {
           if (wakeups.tryAcquire(delayMs, TimeUnit.MILLISECONDS)) {
@@ -410,12 +416,14 @@ public final class OutboxRelay implements AutoCloseable {
         ps.setString(2, e.getValue());
         ps.setLong(3, row.id);
         ps.addBatch();
-        log.warn(
-            "outbox event {} (topic {}) not published, attempt {}: {}", row.eventId, row.topic, row.attempts + 1,
-            e.getValue());
+        log.debug("outbox event {} (topic {}) not published, attempt {}: {}", row.eventId, row.topic,
+            row.attempts + 1, e.getValue());
       }
       ps.executeBatch();
     }
+    Map.Entry<Row, String> first = failed.entrySet().iterator().next();
+    log.warn("{} outbox events not published, retrying with backoff; first: event {} (topic {}, attempt {}): {}",
+        failed.size(), first.getKey().eventId, first.getKey().topic, first.getKey().attempts + 1, first.getValue());
   }
 
   /** The wait before retrying a row that has failed {@code attempts} times before. */
@@ -445,6 +453,11 @@ public final class OutboxRelay implements AutoCloseable {
     }
     lastPurge = now;
     purgePublished();
+  }
+
+  /** The loop's current wait between empty polls. */
+  long idleDelayMillis() {
+    return idleDelayMs;
   }
 
   /** Deletes rows published longer than the retention ago; returns how many. */
@@ -479,6 +492,7 @@ public final class OutboxRelay implements AutoCloseable {
     private Duration retention = Duration.ofDays(1);
     private MeterRegistry meterRegistry;
     private Clock clock = Clock.systemUTC();
+    private Dialect dialect;
 
     private Builder() {}
 
@@ -599,6 +613,7 @@ public final class OutboxRelay implements AutoCloseable {
       if (publishers == null) {
         throw new IllegalArgumentException("publishers must be set");
       }
+      dialect = Dialect.of(dataSource);
       return new OutboxRelay(this);
     }
   }
