@@ -70,7 +70,7 @@ class Demo:
 
     def create_customers(self):
         for i in range(self.args.customers):
-            limit = Decimal(self.rng.choice([150, 250, 400, 600, 1000]))
+            limit = Decimal(self.rng.choice([300, 500, 800, 1200, 2000]))
             status, body = call("POST", self.args.customer_url + "/customers",
                                 {"name": f"customer-{i + 1}", "creditLimit": float(limit)})
             if status != 201:
@@ -109,6 +109,8 @@ class Demo:
         with self.lock:
             self.orders[body["orderId"]] = plan
             self.placed += 1
+            with open(self.args.progress_file, "w") as f:
+                f.write(f"{self.placed}\n")
         if plan["cancel"]:
             # Half are cancelled at once (usually still PENDING), half a moment later.
             if self.rng.random() < 0.5:
@@ -159,30 +161,50 @@ class Demo:
         started = time.monotonic()
         self.create_customers()
         plans = self.plan()
-        self.log(f"placing {len(plans)} orders with {self.args.concurrency} concurrent clients "
+        self.log(f"placing {len(plans)} orders at {self.args.rate:g}/s with {self.args.concurrency} concurrent clients "
                  f"({sum(p['kind'] == 'over-limit' for p in plans)} over the limit, "
                  f"{sum(p['kind'] == 'unknown-customer' for p in plans)} for unknown customers, "
                  f"{sum(p['cancel'] for p in plans)} to be cancelled)")
         with open(self.args.progress_file, "w") as f:
             f.write("0\n")
         pool = ThreadPoolExecutor(self.args.concurrency)
-        futures = [pool.submit(self.place, p) for p in plans]
-        deadline = time.monotonic() + self.args.deadline
-        last = 0.0
-        while True:
-            self.refresh()
-            with open(self.args.progress_file, "w") as f:
-                f.write(f"{self.placed}\n")
-            done = all(f.done() for f in futures)
-            if time.monotonic() - last >= 1.0 or done:
+        stop = threading.Event()
+
+        def poll():
+            while not stop.is_set():
+                self.refresh()
+                stop.wait(0.25)
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        futures = []
+        interval = 1.0 / self.args.rate
+        next_at = time.monotonic()
+        last = time.monotonic()
+        for p in plans:
+            # A steady stream (not one burst) keeps the queues shallow, as in production.
+            futures.append(pool.submit(self.place, p))
+            next_at += interval
+            while time.monotonic() < next_at:
+                time.sleep(min(0.02, max(0.0, next_at - time.monotonic())))
+            if time.monotonic() - last >= 1.0:
                 self.progress(started)
                 last = time.monotonic()
-            if done and all(o.get("state") in FINAL for o in self.orders.values()):
+        deadline = time.monotonic() + self.args.deadline
+        while True:
+            time.sleep(0.25)
+            done = all(f.done() for f in futures)
+            if time.monotonic() - last >= 1.0:
+                self.progress(started)
+                last = time.monotonic()
+            if done and all(o.get("state") in FINAL for o in list(self.orders.values())):
+                self.progress(started)
                 break
             if time.monotonic() > deadline:
                 self.failures.append("deadline passed with orders still PENDING")
                 break
-            time.sleep(0.3)
+        stop.set()
+        poller.join()
         pool.shutdown(wait=True)
         for f in futures:
             if f.exception():
@@ -251,6 +273,7 @@ def main():
     parser.add_argument("--orders", type=int, default=200)
     parser.add_argument("--customers", type=int, default=12)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--rate", type=float, default=25, help="orders placed per second")
     parser.add_argument("--deadline", type=float, default=120, help="seconds until every order must be final")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--progress-file", default="/dev/null",

@@ -122,7 +122,15 @@ public final class ServiceRuntime implements AutoCloseable {
    * (and whatever it writes to the outbox).
    */
   public <T> EventHandler<T> exactlyOnce(TransactionalEventHandler<T> handler) {
-    return JdbcIdempotentHandler.of(dataSource, settings.service(), handler);
+    EventHandler<T> idempotent = JdbcIdempotentHandler.of(dataSource, settings.service(), handler);
+    return event -> {
+      try {
+        idempotent.handle(event);
+      } catch (Exception e) {
+        log.warn("{} {} failed, it will be redelivered: {}", event.type(), event.id(), e.toString());
+        throw e;
+      }
+    };
   }
 
   /**
