@@ -29,6 +29,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -39,9 +43,10 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The order/credit saga end to end: both services in-process, on their own H2 databases, over
- * the real topology of {@code infra/topology.yaml} (applied with a unique prefix) on the local
- * SNS/SQS backend.
+ * The order/credit saga end to end: both services in-process, over the real topology of {@code
+ * infra/topology.yaml} (applied with a unique prefix) on the local SNS/SQS backend. The order
+ * service runs on H2 (the default), the customer service on PostgreSQL (a schema of its own), so
+ * both supported databases carry the saga.
  */
 @LocalAws
 class SagaIT {
@@ -56,9 +61,14 @@ class SagaIT {
   private static ServiceRuntime orders;
   private static ServiceRuntime customers;
 
+  private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+  private static String schema;
+
   @BeforeAll
   static void start(AwsBackend backend) throws Exception {
     aws = backend;
+    schema = "saga_" + UUID.randomUUID().toString().substring(0, 8);
+    postgres("CREATE SCHEMA " + schema);
     naming = Naming.prefix("saga" + UUID.randomUUID().toString().substring(0, 8) + "-");
     topology =
         TopologyApplier.builder()
@@ -72,6 +82,7 @@ class SagaIT {
     customers =
         CustomerApp.start(
             configure(CustomerApp.settings(noEnv))
+                .withDatabaseUrl(POSTGRES + "&currentSchema=" + schema)
                 .withTopology(physical(SagaEvents.CUSTOMER_EVENTS_TOPIC), physical(SagaEvents.CUSTOMER_QUEUE)));
     orders =
         OrderApp.start(
@@ -97,6 +108,16 @@ class SagaIT {
     }
     if (topology != null) {
       topology.destroy();
+    }
+    postgres("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+  }
+
+  private static void postgres(String sql) {
+    try (Connection c = DriverManager.getConnection(POSTGRES);
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("PostgreSQL at 127.0.0.1:5432 (database test) is required: " + e.getMessage(), e);
     }
   }
 
