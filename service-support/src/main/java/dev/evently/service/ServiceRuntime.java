@@ -35,8 +35,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * {@link #dataSource()} and {@link #outbox()}, and calls {@link #serve} to start the HTTP API
  * (with {@code /health} and {@code /metrics}) and the queue consumer.
  *
- * <p>{@link #close()} (also run on SIGTERM) stops the consumer (in-flight handlers finish), then
- * the relay (after a last flush of the outbox), the publisher, the HTTP server and the pool.
+ * <p>{@link #close()} (also run on SIGTERM) stops the consumer (in-flight handlers finish and are
+ * acknowledged), the HTTP server, then the relay after a last flush of the outbox, the publisher,
+ * the pool and the clients it built.
  */
 public final class ServiceRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
