@@ -3,6 +3,7 @@ package dev.evently.infra.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evently.localstack.AwsBackend;
+import dev.evently.event.EventAttributes;
 import dev.evently.localstack.AwsFixtures;
 import dev.evently.localstack.LocalAws;
 import dev.evently.localstack.TestNames;
@@ -94,6 +95,9 @@ class InfraCliIT {
     assertThat(err.toString()).contains("Unknown option: '--no-such-option'");
     assertThat(infra("dlq", "redrive", "customer-service-dlq", "--since", "yesterday")).isEqualTo(1);
     assertThat(err.toString()).contains("'yesterday' is not a time");
+    assertThat(run()).as("no command").isEqualTo(1);
+    assertThat(err.toString()).startsWith("error: missing command").contains("Usage: infra");
+    assertThat(run("dlq")).isEqualTo(1);
     assertThat(infra("dlq", "peek", "billing")).isEqualTo(1);
     assertThat(err.toString()).contains("no dead-letter queue 'billing'");
   }
@@ -164,9 +168,9 @@ class InfraCliIT {
   private void deadLetter(String dlq, String type) {
     Map<String, MessageAttributeValue> a = Map.of(
         "event-type", string(type),
-        DeadLetter.REASON, string("HANDLER_REJECTED"),
-        DeadLetter.ERROR_CLASS, string("com.example.Boom"),
-        DeadLetter.ERROR_MESSAGE, string("no credit"));
+        EventAttributes.DLQ_REASON, string("HANDLER_REJECTED"),
+        EventAttributes.DLQ_ERROR_CLASS, string("com.example.Boom"),
+        EventAttributes.DLQ_ERROR_MESSAGE, string("no credit"));
     sqs.sendMessage(r -> r.queueUrl(dlq).messageBody("{\"specversion\":\"1.0\",\"type\":\"" + type + "\"}")
         .messageAttributes(a));
   }
