@@ -35,15 +35,4 @@ public record Naming(String prefix, String suffix) {
     }
     return prefix + logical + suffix;
   }
-
-  /** The logical name for an AWS resource name, if it carries this prefix and suffix. */
-  public java.util.Optional<String> logical(String physical) {
-    boolean fifo = physical.endsWith(FIFO);
-    String base = fifo ? physical.substring(0, physical.length() - FIFO.length()) : physical;
-    if (!base.startsWith(prefix) || !base.endsWith(suffix) || base.length() < prefix.length() + suffix.length()) {
-      return java.util.Optional.empty();
-    }
-    String core = base.substring(prefix.length(), base.length() - suffix.length());
-    return java.util.Optional.of(fifo ? core + FIFO : core);
-  }
 }

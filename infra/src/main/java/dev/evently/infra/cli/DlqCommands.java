@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,15 +28,15 @@ import picocli.CommandLine.Spec;
         + "serves (customer-service), as named in the topology file.",
     subcommands = {DlqCommands.ListDlqs.class, DlqCommands.Peek.class, DlqCommands.Redrive.class,
         DlqCommands.Purge.class})
-final class DlqCommands implements Runnable {
+final class DlqCommands implements Callable<Integer> {
   private static final int BODY_PREVIEW = 500;
 
   @Spec
   CommandSpec spec;
 
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getErr());
+  public Integer call() {
+    return InfraCommand.missingCommand(spec);
   }
 
   abstract static class DlqBase extends TopologyCommands.Base {

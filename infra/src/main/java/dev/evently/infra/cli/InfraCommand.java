@@ -3,6 +3,7 @@ package dev.evently.infra.cli;
 import dev.evently.topology.TopologyException;
 import java.io.PrintWriter;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +24,7 @@ import software.amazon.awssdk.regions.Region;
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:success; for plan: nothing would change", "1:error", "2:plan: there are changes"})
-public final class InfraCommand implements Runnable {
+public final class InfraCommand implements Callable<Integer> {
   static final int OK = 0;
   static final int ERROR = 1;
   static final int CHANGES = 2;
@@ -81,8 +82,15 @@ public final class InfraCommand implements Runnable {
     return clients.create(options.endpointUrl, options.region == null ? null : Region.of(options.region));
   }
 
+  /** Without a command: usage on standard error, exit 1. */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    return missingCommand(spec);
+  }
+
+  static int missingCommand(CommandSpec spec) {
+    spec.commandLine().getErr().println("error: missing command");
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ERROR;
   }
 }

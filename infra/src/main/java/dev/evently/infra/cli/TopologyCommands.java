@@ -118,13 +118,13 @@ final class TopologyCommands {
 
   @Command(name = "export", mixinStandardHelpOptions = true, description = "Export the topology for other tools.",
       subcommands = Export.CloudFormation.class)
-  static final class Export implements Runnable {
+  static final class Export implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
-    public void run() {
-      spec.commandLine().usage(spec.commandLine().getErr());
+    public Integer call() {
+      return InfraCommand.missingCommand(spec);
     }
 
     @Command(name = "cloudformation", mixinStandardHelpOptions = true,

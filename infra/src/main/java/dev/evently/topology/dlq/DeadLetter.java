@@ -1,6 +1,7 @@
 package dev.evently.topology.dlq;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.evently.event.EventAttributes;
 import dev.evently.topology.internal.Json;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -42,15 +43,6 @@ public record DeadLetter(
     int receiveCount,
     Map<String, String> attributes) {
 
-  public static final String EVENT_TYPE = "event-type";
-  public static final String REASON = "dlq-reason";
-  public static final String ERROR_CLASS = "dlq-error-class";
-  public static final String ERROR_MESSAGE = "dlq-error-message";
-  public static final String SOURCE_QUEUE = "dlq-source-queue";
-  public static final String ATTEMPTS = "dlq-attempts";
-  public static final String FAILED_AT = "dlq-failed-at";
-  /** The attributes a consumer adds when dead-lettering; dropped on redrive. */
-  public static final String DLQ_ATTRIBUTE_PREFIX = "dlq-";
   /** The reason of a message without {@code dlq-reason}: moved by the redrive policy. */
   public static final String MAX_RECEIVES_EXCEEDED = "MAX_RECEIVES_EXCEEDED";
 
@@ -62,23 +54,23 @@ public record DeadLetter(
     Map<String, MessageAttributeValue> a = m.messageAttributes();
     Map<String, String> other = new LinkedHashMap<>();
     a.forEach((k, v) -> {
-      if (!k.startsWith(DLQ_ATTRIBUTE_PREFIX)) {
+      if (!k.startsWith(EventAttributes.DLQ_PREFIX)) {
         other.put(k, v.stringValue() != null ? v.stringValue() : "(" + v.dataType() + ")");
       }
     });
     Map<MessageSystemAttributeName, String> system = m.attributes();
-    Optional<Instant> failedAt = string(a, FAILED_AT).flatMap(DeadLetter::instant)
+    Optional<Instant> failedAt = string(a, EventAttributes.DLQ_FAILED_AT).flatMap(DeadLetter::instant)
         .or(() -> Optional.ofNullable(system.get(MessageSystemAttributeName.SENT_TIMESTAMP))
             .map(ms -> Instant.ofEpochMilli(Long.parseLong(ms))));
     return new DeadLetter(
         m.messageId(),
         m.body(),
-        string(a, EVENT_TYPE).or(() -> typeOfBody(m.body())),
-        string(a, REASON).orElse(MAX_RECEIVES_EXCEEDED),
-        string(a, ERROR_CLASS),
-        string(a, ERROR_MESSAGE),
-        string(a, SOURCE_QUEUE),
-        string(a, ATTEMPTS),
+        string(a, EventAttributes.TYPE).or(() -> typeOfBody(m.body())),
+        string(a, EventAttributes.DLQ_REASON).orElse(MAX_RECEIVES_EXCEEDED),
+        string(a, EventAttributes.DLQ_ERROR_CLASS),
+        string(a, EventAttributes.DLQ_ERROR_MESSAGE),
+        string(a, EventAttributes.DLQ_SOURCE_QUEUE),
+        string(a, EventAttributes.DLQ_ATTEMPTS),
         failedAt,
         Integer.parseInt(system.getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "0")),
         other);
@@ -92,7 +84,7 @@ public record DeadLetter(
     }
     JsonNode node = json.get();
     if ("Notification".equals(node.path("Type").asText()) && node.path("Message").isTextual()) {
-      String attribute = node.path("MessageAttributes").path(EVENT_TYPE).path("Value").asText("");
+      String attribute = node.path("MessageAttributes").path(EventAttributes.TYPE).path("Value").asText("");
       return attribute.isEmpty() ? typeOfBody(node.get("Message").asText()) : Optional.of(attribute);
     }
     JsonNode type = node.get("type");

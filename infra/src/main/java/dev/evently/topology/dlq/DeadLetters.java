@@ -1,5 +1,6 @@
 package dev.evently.topology.dlq;
 
+import dev.evently.event.EventAttributes;
 import dev.evently.topology.DlqSpec;
 import dev.evently.topology.Naming;
 import dev.evently.topology.QueueSpec;
@@ -185,7 +186,7 @@ public final class DeadLetters {
   private SendMessageRequest resend(Message m, String destination) {
     Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
     m.messageAttributes().forEach((k, v) -> {
-      if (!k.startsWith(DeadLetter.DLQ_ATTRIBUTE_PREFIX)) {
+      if (!k.startsWith(EventAttributes.DLQ_PREFIX)) {
         attributes.put(k, v);
       }
     });

@@ -169,13 +169,12 @@ public final class TopologyReader {
       return null;
     }
     checkKeys(m, path, QUEUE_KEYS);
-    Node nameNode = value(m, "name");
-    if (nameNode == null) {
-      problems.add(m.location(), path + ".name", "a queue needs a name");
+    String name = required(m, path, "name", "a queue needs a name");
+    if (name == null) {
       return null;
     }
-    String name = scalarString(nameNode, path + ".name");
-    if (name == null || !name(name, nameNode.location(), path + ".name", MAX_QUEUE_NAME, "queue")) {
+    Node nameNode = value(m, "name");
+    if (!name(name, nameNode.location(), path + ".name", MAX_QUEUE_NAME, "queue")) {
       return null;
     }
     if (!claimName(name, nameNode.location(), path + ".name")) {
@@ -282,15 +281,11 @@ public final class TopologyReader {
       return null;
     }
     checkKeys(m, path, SUBSCRIPTION_KEYS);
-    Node topicNode = value(m, "topic");
-    if (topicNode == null) {
-      problems.add(m.location(), path + ".topic", "a subscription needs a topic");
-      return null;
-    }
-    String topic = scalarString(topicNode, path + ".topic");
+    String topic = required(m, path, "topic", "a subscription needs a topic");
     if (topic == null) {
       return null;
     }
+    Node topicNode = value(m, "topic");
     if (!declaredTopics.contains(topic)) {
       problems.add(topicNode.location(), path + ".topic", unknownTopic(topic));
       return null;
@@ -410,6 +405,16 @@ public final class TopologyReader {
     }
     problems.add(node.location(), path, "must be a non-empty string, was " + node.kind());
     return null;
+  }
+
+  /** The string at {@code key}, or null after reporting it missing (at the mapping) or mistyped. */
+  private String required(MapNode m, String parent, String key, String missing) {
+    Node n = value(m, key);
+    if (n == null) {
+      problems.add(m.location(), parent + "." + key, missing);
+      return null;
+    }
+    return scalarString(n, parent + "." + key);
   }
 
   private Optional<String> optionalString(MapNode m, String parent, String key) {

@@ -3,6 +3,7 @@ package dev.evently.topology.dlq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.evently.event.EventAttributes;
 import dev.evently.localstack.AwsFixtures;
 import dev.evently.localstack.LocalAws;
 import dev.evently.localstack.TestNames;
@@ -144,12 +145,12 @@ class DeadLettersIT {
     if (typeAttribute) {
       a.put("event-type", string(type));
     }
-    a.put(DeadLetter.REASON, string(reason));
-    a.put(DeadLetter.ERROR_CLASS, string("com.example.InvalidData"));
-    a.put(DeadLetter.ERROR_MESSAGE, string("amount must be positive"));
-    a.put(DeadLetter.SOURCE_QUEUE, string(sourceUrl));
-    a.put(DeadLetter.ATTEMPTS, string("5"));
-    a.put(DeadLetter.FAILED_AT, string(failedAt));
+    a.put(EventAttributes.DLQ_REASON, string(reason));
+    a.put(EventAttributes.DLQ_ERROR_CLASS, string("com.example.InvalidData"));
+    a.put(EventAttributes.DLQ_ERROR_MESSAGE, string("amount must be positive"));
+    a.put(EventAttributes.DLQ_SOURCE_QUEUE, string(sourceUrl));
+    a.put(EventAttributes.DLQ_ATTEMPTS, string("5"));
+    a.put(EventAttributes.DLQ_FAILED_AT, string(failedAt));
     sqs.sendMessage(r -> r.queueUrl(dlqUrl).messageBody(cloudEvent(type, failedAt)).messageAttributes(a));
   }
 
