@@ -95,17 +95,7 @@ abstract class JdbcIdempotentHandlerContract {
   void aCopyArrivingWhileTheFirstIsInItsTransactionWaitsAndIsThenAcknowledged() throws Exception {
     CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch finish = new CountDownLatch(1);
-    var handler =
-        JdbcIdempotentHandler.<Payment>builder(
-                ds,
-                "billing",
-                (event, tx) -> {
-                  recordEffect(event, tx);
-                  inside.countDown();
-                  finish.await(10, TimeUnit.SECONDS);
-                })
-            .lockTimeout(Duration.ofSeconds(5))
-            .build();
+    var handler = blockingHandler(inside, finish, Duration.ofSeconds(5));
     Event<Payment> event = Payment.event("o-1", 100);
     CompletableFuture<Void> first = CompletableFuture.runAsync(() -> handleUnchecked(handler, event));
     assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
@@ -122,17 +112,7 @@ abstract class JdbcIdempotentHandlerContract {
   void aCopyThatWaitsLongerThanTheLockTimeoutIsRetriedLater() throws Exception {
     CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch finish = new CountDownLatch(1);
-    var handler =
-        JdbcIdempotentHandler.<Payment>builder(
-                ds,
-                "billing",
-                (event, tx) -> {
-                  recordEffect(event, tx);
-                  inside.countDown();
-                  finish.await(20, TimeUnit.SECONDS);
-                })
-            .lockTimeout(Duration.ofMillis(300))
-            .build();
+    var handler = blockingHandler(inside, finish, Duration.ofMillis(300));
     Event<Payment> event = Payment.event("o-1", 100);
     CompletableFuture<Void> first = CompletableFuture.runAsync(() -> handleUnchecked(handler, event));
     try {
@@ -162,6 +142,21 @@ abstract class JdbcIdempotentHandlerContract {
         .hasMessageContaining("duplicate event id with a different payload");
     JdbcIdempotentHandler.of(ds, "billing", this::recordEffect).handle(tampered);
     assertThat(effects()).isEqualTo(1);
+  }
+
+  /** Records the effect, signals {@code inside}, and holds its transaction open until {@code finish}. */
+  private JdbcIdempotentHandler<Payment> blockingHandler(
+      CountDownLatch inside, CountDownLatch finish, Duration lockTimeout) {
+    return JdbcIdempotentHandler.<Payment>builder(
+            ds,
+            "billing",
+            (event, tx) -> {
+              recordEffect(event, tx);
+              inside.countDown();
+              finish.await(20, TimeUnit.SECONDS);
+            })
+        .lockTimeout(lockTimeout)
+        .build();
   }
 
   private static void handleUnchecked(JdbcIdempotentHandler<Payment> handler, Event<Payment> event) {
