@@ -60,7 +60,7 @@ cleanup() {
   exit $status
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit ${FINAL_STATUS:-130}' INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 http_ok() { python3 - "$1" <<'PY'
@@ -173,6 +173,7 @@ else
 fi
 
 if [[ $KEEP_RUNNING -eq 1 ]]; then
+  FINAL_STATUS=$DRIVER_STATUS   # Ctrl-C is the normal end here
   say "services keep running: order-publisher http://127.0.0.1:$ORDER_PORT, customer-subscriber http://127.0.0.1:$CUSTOMER_PORT (Ctrl-C stops everything)"
   [[ -n "${AWS_ENDPOINT_URL:-}" ]] && echo "    AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL"
   while kill -0 "$ORDER_PID" 2>/dev/null; do sleep 1; done
