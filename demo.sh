@@ -155,7 +155,7 @@ if [[ $KILL_SUBSCRIBER -eq 1 ]]; then
   say "restarting customer-subscriber on the same database"
   start_customer
   wait_healthy customer-subscriber "$CUSTOMER_PID" "http://127.0.0.1:$CUSTOMER_PORT/health" "$WORK/customer-subscriber.log"
-  say "customer-subscriber is back"
+  say "customer-subscriber is back; the messages it held when killed return after the queue's visibility timeout (30 s)"
 fi
 wait "$DRIVER_PID" || DRIVER_STATUS=$?
 
