@@ -30,6 +30,11 @@ final class CallCounter implements ExecutionInterceptor {
     return publishCalls.get() + batchSizes.size();
   }
 
+  void reset() {
+    publishCalls.set(0);
+    batchSizes.clear();
+  }
+
   List<Integer> batchSizes() {
     return List.copyOf(batchSizes);
   }

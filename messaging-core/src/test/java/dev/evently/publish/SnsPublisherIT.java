@@ -22,12 +22,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequest;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
@@ -43,7 +46,15 @@ class SnsPublisherIT {
 
   private final EventCodec codec =
       EventCodec.of(EventTypes.builder().register(OrderPlaced.class).register(OrderCancelled.class).build());
+  /** Shared by the clients built here (closing an SDK client leaves a given HTTP client open). */
+  private static final SdkAsyncHttpClient HTTP = NettyNioAsyncHttpClient.create();
+
   private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @AfterAll
+  static void closeHttp() {
+    HTTP.close();
+  }
 
   @AfterEach
   void closeAll() throws Exception {
@@ -109,7 +120,7 @@ class SnsPublisherIT {
   }
 
   @Test
-  void twentyFiveEventsGoOutInBatchesOfAtMostTenAndAllArrive(AwsBackend backend, AwsFixtures aws, TestNames names)
+  void twentyFiveEventsGoOutInBatchesOfAtMostTenFlushedOnCloseAndAllArrive(AwsBackend backend, AwsFixtures aws, TestNames names)
       throws Exception {
     CallCounter counter = new CallCounter();
     SnsAsyncClient sns = client(backend, counter);
@@ -118,10 +129,16 @@ class SnsPublisherIT {
     aws.subscribe(topic, queue, true, null);
     List<Event<?>> events = IntStream.range(0, 25).<Event<?>>mapToObj(i -> placed("o-" + i)).toList();
 
-    List<CompletableFuture<String>> futures = publisher(sns, topic).publishAll(events);
+    List<CompletableFuture<String>> futures;
+    // a linger far longer than the test: full batches go at once, the rest only because close flushes
+    try (SnsPublisher publisher =
+        SnsPublisher.builder().client(sns).topicArn(topic).codec(codec).linger(Duration.ofSeconds(30)).build()) {
+      futures = publisher.publishAll(events);
+    }
 
     for (CompletableFuture<String> f : futures) {
-      assertThat(f.get(10, TimeUnit.SECONDS)).isNotBlank();
+      assertThat(f).as("close waited for every outcome").isDone();
+      assertThat(f.get(1, TimeUnit.SECONDS)).isNotBlank();
     }
     assertThat(counter.batchSizes()).containsExactlyInAnyOrder(10, 10, 5);
     assertThat(counter.calls()).isEqualTo(3);
@@ -240,6 +257,7 @@ class SnsPublisherIT {
     SnsAsyncClient client =
         backend
             .configure(SnsAsyncClient.builder())
+            .httpClient(HTTP)
             .overrideConfiguration(
                 o -> {
                   for (ExecutionInterceptor i : interceptors) {

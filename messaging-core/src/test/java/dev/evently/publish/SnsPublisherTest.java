@@ -10,10 +10,15 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -28,12 +33,22 @@ class SnsPublisherTest {
   private static final String TOPIC = "arn:aws:sns:us-east-1:000000000000:notes";
 
   private final EventCodec codec = EventCodec.of(EventTypes.builder().register(Note.class).build());
-  private final CallCounter counter = new CallCounter();
-  private final SnsAsyncClient client = clientToClosedPort(counter);
+  private static final CallCounter counter = new CallCounter();
+  private static SnsAsyncClient client;
 
-  @AfterEach
-  void closeClient() {
+  @BeforeAll
+  static void createClient() {
+    client = clientToClosedPort(counter);
+  }
+
+  @AfterAll
+  static void closeClient() {
     client.close();
+  }
+
+  @BeforeEach
+  void resetCounter() {
+    counter.reset();
   }
 
   @Test
@@ -132,6 +147,30 @@ class SnsPublisherTest {
     assertThat(((PublishException) failure).retryable()).isTrue();
     assertThat(((PublishException) failure).eventId()).isEqualTo(event.id());
     assertThat(counter.batchSizes()).containsExactly(1, 1, 1);
+  }
+
+  @Test
+  void concurrentPublishersGetEveryFutureSettledAndNeverMoreThanTenPerBatch() throws Exception {
+    List<CompletableFuture<String>> futures = new CopyOnWriteArrayList<>();
+    try (SnsPublisher publisher = publisher(1)) {
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        Thread thread = new Thread(() -> {
+          for (int i = 0; i < 50; i++) {
+            futures.add(publisher.publish(Event.of("Note", "test", new Note("n" + i))));
+          }
+        });
+        thread.start();
+        threads.add(thread);
+      }
+      for (Thread thread : threads) {
+        thread.join(10_000);
+      }
+    }
+
+    assertThat(futures).hasSize(200).allSatisfy(f -> assertThat(f).isCompletedExceptionally());
+    assertThat(counter.batchSizes()).allSatisfy(size -> assertThat(size).isBetween(1, 10));
+    assertThat(counter.batchSizes().stream().mapToInt(Integer::intValue).sum()).isEqualTo(200);
   }
 
   private SnsPublisher publisher(int maxAttempts) {
