@@ -6,14 +6,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.MDC;
 
 /**
- * Records every call (event, time, MDC, thread) and how many run at once, then delegates (default:
+ * Records every call (event id, time) and how many run at once, then delegates (default:
  * succeed). {@link #succeeded()} holds the events whose delegate returned.
  */
 final class RecordingHandler<T> implements EventHandler<T> {
-  record Call(String eventId, long nanos, String mdcEventId, String mdcConsumer) {}
+  record Call(String eventId, long nanos) {}
 
   private final EventHandler<T> delegate;
   private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -32,7 +31,7 @@ final class RecordingHandler<T> implements EventHandler<T> {
 
   @Override
   public void handle(Event<T> event) throws Exception {
-    calls.add(new Call(event.id(), System.nanoTime(), MDC.get(SqsConsumer.MDC_EVENT_ID), MDC.get(SqsConsumer.MDC_CONSUMER)));
+    calls.add(new Call(event.id(), System.nanoTime()));
     maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
     try {
       delegate.handle(event);
