@@ -135,7 +135,7 @@ PIDS+=($ORDER_PID)
 start_customer
 wait_healthy order-publisher "$ORDER_PID" "http://127.0.0.1:$ORDER_PORT/health" "$WORK/order-publisher.log"
 wait_healthy customer-subscriber "$CUSTOMER_PID" "http://127.0.0.1:$CUSTOMER_PORT/health" "$WORK/customer-subscriber.log"
-say "both services healthy after $(( $(date +%s) - START )) s; logs in $WORK"
+say "both services healthy ($(( $(date +%s) - START )) s since the demo started); logs in $WORK"
 
 # 5. The load, with live progress.
 say "running the saga with $ORDERS orders"
