@@ -168,6 +168,8 @@ public final class ServiceRuntime implements AutoCloseable {
         () ->
             sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .get(3, TimeUnit.SECONDS));
+    String topicArn = topology.topicArn(settings.publishTopic());
+    checks.put("topic", () -> sns.getTopicAttributes(r -> r.topicArn(topicArn)).get(3, TimeUnit.SECONDS));
     checks.put(
         "consumer",
         () -> {
