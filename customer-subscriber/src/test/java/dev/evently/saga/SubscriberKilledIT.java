@@ -12,9 +12,6 @@ import dev.evently.service.Database;
 import dev.evently.service.Env;
 import dev.evently.service.ServiceRuntime;
 import dev.evently.service.testing.JsonHttp;
-import dev.evently.topology.Naming;
-import dev.evently.topology.TopologyApplier;
-import dev.evently.topology.TopologyLoader;
 import java.io.File;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -44,7 +41,7 @@ class SubscriberKilledIT {
   private static final int ORDERS = 40;
 
   @TempDir Path dataDir;
-  private TopologyApplier topology;
+  private SagaTopology topology;
   private ServiceRuntime orders;
   private Process subscriber;
 
@@ -57,24 +54,16 @@ class SubscriberKilledIT {
       orders.close();
     }
     if (topology != null) {
-      topology.destroy();
+      topology.close();
     }
   }
 
   @Test
   void killingTheSubscriberMidStreamLosesNothing(AwsBackend aws) throws Exception {
     assertThat(JAR).as("the shaded jar (built in the package phase)").exists();
-    Naming naming = Naming.prefix("kill" + UUID.randomUUID().toString().substring(0, 8) + "-");
-    topology =
-        TopologyApplier.builder()
-            .topology(TopologyLoader.load(Path.of("..", "infra", "topology.yaml")))
-            .sqs(aws.sqs())
-            .sns(aws.sns())
-            .naming(naming)
-            .build();
-    topology.apply();
+    topology = SagaTopology.apply(aws, "kill");
     // Messages the killed process held come back after the visibility timeout: keep it short.
-    String customerQueue = aws.sqs().getQueueUrl(r -> r.queueName(naming.physical(SagaEvents.CUSTOMER_QUEUE))).queueUrl();
+    String customerQueue = aws.sqs().getQueueUrl(r -> r.queueName(topology.physical(SagaEvents.CUSTOMER_QUEUE))).queueUrl();
     aws.sqs().setQueueAttributes(r -> r.queueUrl(customerQueue).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "3")));
 
     orders =
@@ -82,13 +71,13 @@ class SubscriberKilledIT {
             OrderApp.settings(new Env(Map.of()))
                 .withHttpPort(0)
                 .withDatabaseUrl("jdbc:h2:mem:orders" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
-                .withTopology(naming.physical(SagaEvents.ORDER_EVENTS_TOPIC), naming.physical(SagaEvents.ORDER_QUEUE))
+                .withTopology(topology.physical(SagaEvents.ORDER_EVENTS_TOPIC), topology.physical(SagaEvents.ORDER_QUEUE))
                 .withReceiveWait(Duration.ofSeconds(1))
                 .withClients(aws.snsAsync(), aws.sqsAsync()));
     JsonHttp orderApi = new JsonHttp(orders::port);
     int customerPort = freePort();
     JsonHttp customerApi = new JsonHttp(() -> customerPort);
-    Map<String, String> env = subscriberEnv(aws, naming, customerPort);
+    Map<String, String> env = subscriberEnv(aws, customerPort);
 
     subscriber = startSubscriber(env);
     List<String> customers = new ArrayList<>();
@@ -131,13 +120,13 @@ class SubscriberKilledIT {
     }
   }
 
-  private Map<String, String> subscriberEnv(AwsBackend aws, Naming naming, int port) {
+  private Map<String, String> subscriberEnv(AwsBackend aws, int port) {
     AwsCredentials credentials = aws.credentials().resolveCredentials();
     Map<String, String> env = new HashMap<>();
     env.put("HTTP_PORT", Integer.toString(port));
     env.put("DATABASE_URL", Database.h2File(dataDir.resolve("customers").toAbsolutePath().toString()));
-    env.put("CUSTOMER_EVENTS_TOPIC", naming.physical(SagaEvents.CUSTOMER_EVENTS_TOPIC));
-    env.put("CUSTOMER_QUEUE", naming.physical(SagaEvents.CUSTOMER_QUEUE));
+    env.put("CUSTOMER_EVENTS_TOPIC", topology.physical(SagaEvents.CUSTOMER_EVENTS_TOPIC));
+    env.put("CUSTOMER_QUEUE", topology.physical(SagaEvents.CUSTOMER_QUEUE));
     env.put("AWS_ENDPOINT_URL", aws.endpoint().toString());
     env.put("AWS_REGION", aws.region().id());
     env.put("AWS_ACCESS_KEY_ID", credentials.accessKeyId());
