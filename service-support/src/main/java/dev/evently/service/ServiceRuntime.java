@@ -64,7 +64,7 @@ public final class ServiceRuntime implements AutoCloseable {
       this.topology =
           Topology.resolve(sns, sqs, List.of(settings.publishTopic()), List.of(settings.consumeQueue()));
       this.dataSource =
-          lifecycle.register("database", Database.open(settings.databaseUrl(), settings.service(), 10));
+          lifecycle.register("database", Database.open(settings.databaseUrl(), settings.service(), 20));
       EventlyMigrations.migrate(dataSource);
       Database.migrate(dataSource, settings.migrations(), settings.service().replace('-', '_') + "_schema_history");
       this.codec = EventCodec.of(settings.types());
