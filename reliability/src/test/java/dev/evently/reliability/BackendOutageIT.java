@@ -61,11 +61,12 @@ class BackendOutageIT {
         traffic = orders.finish();
       }
       SagaAudit.awaitSettled(system, Scale.pick(Duration.ofMinutes(3), Duration.ofMinutes(8)));
-      SagaAudit.Report report = SagaAudit.audit(system, customers, traffic.accepted());
+      SagaAudit.Report report = SagaAudit.audit(system, customers, traffic);
 
       assertThat(report.violations()).isEmpty();
       assertThat(report.lost()).isZero();
-      assertThat(traffic.refused() + traffic.ambiguous()).as("orders refused during the outage: %s", traffic.lastRefusal()).isZero();
+      assertThat(traffic.refused() + traffic.unknownOutcome())
+          .as("orders not accepted during the outage: %s %s", traffic.lastRefusal(), traffic.lastFailure()).isZero();
       assertThat(acceptedDuringCut).as("orders accepted while SNS/SQS were unreachable").isPositive();
       assertThat(outboxPeak.get()).as("events held in the outbox during the outage").isPositive();
       assertThat(system.depth(SagaSystem.dlq(SagaSystem.CUSTOMER_QUEUE))).isZero();

@@ -16,8 +16,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Places orders over HTTP at a steady rate from a few client threads, as shoppers would: random
  * customers (1% unknown ones), random totals, and one order in ten cancelled right after it was
- * accepted. Counts what the service accepted (202), refused (any other status) and what is
- * ambiguous (the connection broke mid-request: the order may or may not exist). A request that
+ * accepted. Counts what the service accepted (202), refused (4xx), failed (5xx: the order may or
+ * may not exist, e.g. when the database broke during the commit) and what is ambiguous (the
+ * connection broke mid-request: the order may or may not exist). A request that
  * cannot connect (the service is restarting) never reached it and is retried. Thread-safe.
  */
 final class OrderTraffic implements AutoCloseable {
@@ -30,11 +31,13 @@ final class OrderTraffic implements AutoCloseable {
   private final ConcurrentLinkedQueue<Placed> accepted = new ConcurrentLinkedQueue<>();
   private final AtomicInteger issued = new AtomicInteger();
   private final AtomicInteger refused = new AtomicInteger();
+  private final AtomicInteger failed = new AtomicInteger();
   private final AtomicInteger ambiguous = new AtomicInteger();
   private final AtomicInteger cancelRequests = new AtomicInteger();
   private final AtomicInteger completed = new AtomicInteger();
   private final AtomicInteger reconnects = new AtomicInteger();
   private volatile String lastRefusal;
+  private volatile String lastFailure;
   private final int total;
   private final long intervalNanos;
   private final long startNanos;
@@ -91,6 +94,11 @@ final class OrderTraffic implements AutoCloseable {
       ambiguous.incrementAndGet();
       return;
     }
+    if (reply.status() >= 500) {
+      failed.incrementAndGet(); // e.g. the database broke mid-commit: the outcome is unknown to the client
+      lastFailure = reply.status() + " " + reply.body();
+      return;
+    }
     if (reply.status() != 202) {
       refused.incrementAndGet();
       lastRefusal = reply.status() + " " + reply.body();
@@ -124,13 +132,16 @@ final class OrderTraffic implements AutoCloseable {
     }
     clients.shutdown();
     double seconds = (System.nanoTime() - startNanos) / 1e9;
-    return new Result(List.copyOf(accepted), refused.get(), ambiguous.get(), cancelRequests.get(), reconnects.get(), seconds, lastRefusal);
+    return new Result(List.copyOf(accepted), refused.get(), failed.get(), ambiguous.get(), cancelRequests.get(),
+        reconnects.get(), seconds, lastRefusal, lastFailure);
   }
 
   /** What the clients saw. */
-  record Result(List<Placed> accepted, int refused, int ambiguous, int cancelRequests, int reconnects, double seconds, String lastRefusal) {
-    int requested() {
-      return accepted.size() + refused + ambiguous;
+  record Result(List<Placed> accepted, int refused, int failed, int ambiguous, int cancelRequests, int reconnects,
+      double seconds, String lastRefusal, String lastFailure) {
+    /** Requests whose outcome the client cannot know: cut mid-flight, or a server error. */
+    int unknownOutcome() {
+      return failed + ambiguous;
     }
   }
 

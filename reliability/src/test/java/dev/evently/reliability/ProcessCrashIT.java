@@ -50,12 +50,13 @@ class ProcessCrashIT {
         traffic = orders.finish();
       }
       SagaAudit.awaitSettled(system, Scale.pick(Duration.ofMinutes(3), Duration.ofMinutes(8)));
-      SagaAudit.Report report = SagaAudit.audit(system, customers, traffic.accepted());
+      SagaAudit.Report report = SagaAudit.audit(system, customers, traffic);
 
       assertThat(report.violations()).as("invariants after %d kills", kills.size()).isEmpty();
       assertThat(report.lost()).isZero();
       assertThat(report.ordersByState()).doesNotContainKey("PENDING");
-      assertThat(traffic.accepted().size() + traffic.ambiguous()).as("orders placed").isEqualTo(ORDERS);
+      assertThat(traffic.accepted().size() + traffic.ambiguous())
+          .as("orders placed (%s %s)", traffic.lastRefusal(), traffic.lastFailure()).isEqualTo(ORDERS);
       assertThat(system.depth(SagaSystem.dlq(SagaSystem.CUSTOMER_QUEUE))).as("customer DLQ").isZero();
       assertThat(system.depth(SagaSystem.dlq(SagaSystem.ORDER_QUEUE))).as("order DLQ").isZero();
       assertThat(system.orders.starts()).isEqualTo(KILLS_PER_SERVICE + 1);

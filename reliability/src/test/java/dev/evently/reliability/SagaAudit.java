@@ -32,6 +32,7 @@ final class SagaAudit {
       long customerProcessed,
       long orderProcessed,
       long lost,
+      long createdDespiteError,
       long appliedTwice,
       long sagaP50Millis,
       long sagaP95Millis,
@@ -56,8 +57,9 @@ final class SagaAudit {
         + s.depth(SagaSystem.ORDER_QUEUE);
   }
 
-  /** Audits a settled system; {@code accepted} are the orders the clients got a 202 for. */
-  static Report audit(SagaSystem s, Map<String, BigDecimal> customers, List<OrderTraffic.Placed> accepted) {
+  /** Audits a settled system after {@code traffic} (what the clients were told). */
+  static Report audit(SagaSystem s, Map<String, BigDecimal> customers, OrderTraffic.Result traffic) {
+    List<OrderTraffic.Placed> accepted = traffic.accepted();
     List<String> v = new ArrayList<>();
     record Order(String customer, BigDecimal total, String state) {}
     record Reservation(BigDecimal amount, String state) {}
@@ -74,6 +76,10 @@ final class SagaAudit {
         lost++;
         v.add("order " + p.orderId() + " was accepted but does not exist");
       }
+    }
+    if (orders.size() > accepted.size() + traffic.unknownOutcome()) {
+      v.add(orders.size() + " orders exist but only " + accepted.size() + " were accepted (+" + traffic.unknownOutcome()
+          + " of unknown outcome): a refused order was created");
     }
     Map<String, Long> byState = new TreeMap<>();
     Map<String, BigDecimal> approvedByCustomer = new HashMap<>();
@@ -150,7 +156,9 @@ final class SagaAudit {
 
     List<Long> sagaMillis = Postgres.query("SELECT (EXTRACT(EPOCH FROM (updated_at - created_at)) * 1000)::bigint FROM "
         + s.orderSchema + ".orders WHERE state IN ('APPROVED', 'REJECTED') ORDER BY 1", rs -> rs.getLong(1));
+    long createdDespiteError = Math.max(0, orders.size() - accepted.size());
     return new Report(byState, orders.size(), orderEvents, replyEvents, customerProcessed, orderProcessed, lost,
+        createdDespiteError,
         appliedTwice, percentile(sagaMillis, 0.50), percentile(sagaMillis, 0.95), percentile(sagaMillis, 1.0), v);
   }
 
