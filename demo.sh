@@ -32,6 +32,10 @@ while [[ $# -gt 0 ]]; do
 done
 [[ "$ORDERS" =~ ^[0-9]+$ && "$ORDERS" -ge 1 ]] || { echo "--orders must be a positive number" >&2; exit 2; }
 
+# Short-lived JVMs on a small machine start about twice as fast with the C1 compiler only;
+# JAVA_OPTS (if set) replaces this.
+read -r -a JVM <<<"${JAVA_OPTS:--XX:TieredStopAtLevel=1}"
+
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
 command -v java >/dev/null || die "java (17+) is required"
@@ -60,7 +64,7 @@ cleanup() {
   exit $status
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit ${FINAL_STATUS:-130}' INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 http_ok() { python3 - "$1" <<'PY'
@@ -112,20 +116,20 @@ fi
 
 # 3. The topology.
 say "applying infra/topology.yaml"
-java -jar infra/target/infra.jar apply | sed 's/^/    /'
+java "${JVM[@]}" -jar infra/target/infra.jar apply | sed 's/^/    /'
 
 # 4. The services, each with its own fresh H2 database under the work dir.
 ORDER_PORT=$(free_port)
 CUSTOMER_PORT=$(free_port)
 start_customer() {
   mkdir -p "$WORK/customer"
-  (cd "$WORK/customer" && HTTP_PORT=$CUSTOMER_PORT exec java -jar "$ROOT/customer-subscriber/target/customer-subscriber.jar" >>"$WORK/customer-subscriber.log" 2>&1) &
+  (cd "$WORK/customer" && HTTP_PORT=$CUSTOMER_PORT exec java "${JVM[@]}" -jar "$ROOT/customer-subscriber/target/customer-subscriber.jar" >>"$WORK/customer-subscriber.log" 2>&1) &
   CUSTOMER_PID=$!
   PIDS+=($CUSTOMER_PID)
 }
 say "starting order-publisher (:$ORDER_PORT) and customer-subscriber (:$CUSTOMER_PORT)"
 mkdir -p "$WORK/order"
-(cd "$WORK/order" && HTTP_PORT=$ORDER_PORT exec java -jar "$ROOT/order-publisher/target/order-publisher.jar" >"$WORK/order-publisher.log" 2>&1) &
+(cd "$WORK/order" && HTTP_PORT=$ORDER_PORT exec java "${JVM[@]}" -jar "$ROOT/order-publisher/target/order-publisher.jar" >"$WORK/order-publisher.log" 2>&1) &
 ORDER_PID=$!
 PIDS+=($ORDER_PID)
 start_customer
@@ -151,16 +155,17 @@ if [[ $KILL_SUBSCRIBER -eq 1 ]]; then
   say "restarting customer-subscriber on the same database"
   start_customer
   wait_healthy customer-subscriber "$CUSTOMER_PID" "http://127.0.0.1:$CUSTOMER_PORT/health" "$WORK/customer-subscriber.log"
-  say "customer-subscriber is back"
+  say "customer-subscriber is back; the messages it held when killed return after the queue's visibility timeout (30 s)"
 fi
 wait "$DRIVER_PID" || DRIVER_STATUS=$?
 
 # 6. Dead-letter queues: every one must be empty.
 say "dead-letter queues"
-DLQ_OUT=$(java -jar infra/target/infra.jar dlq list 2>&1) || DRIVER_STATUS=1
+DLQ_OUT=$(java "${JVM[@]}" -jar infra/target/infra.jar dlq list 2>&1) || DRIVER_STATUS=1
 echo "$DLQ_OUT" | sed 's/^/    /'
-if echo "$DLQ_OUT" | awk 'NR > 1 && $2 ~ /^[0-9]+$/ && $2 > 0 { bad = 1 } END { exit !bad }'; then
-  echo "    messages were dead-lettered" >&2
+# Columns: DLQ SOURCE MESSAGES IN-FLIGHT; anything but "0 0" (messages, or "missing") fails the run.
+if echo "$DLQ_OUT" | awk 'NR > 1 && NF >= 4 && ($3 != "0" || $4 != "0") { bad = 1 } END { exit !bad }'; then
+  echo "    dead-letter queues are not empty (or missing)" >&2
   DRIVER_STATUS=1
 fi
 
@@ -172,6 +177,7 @@ else
 fi
 
 if [[ $KEEP_RUNNING -eq 1 ]]; then
+  FINAL_STATUS=$DRIVER_STATUS   # Ctrl-C is the normal end here
   say "services keep running: order-publisher http://127.0.0.1:$ORDER_PORT, customer-subscriber http://127.0.0.1:$CUSTOMER_PORT (Ctrl-C stops everything)"
   [[ -n "${AWS_ENDPOINT_URL:-}" ]] && echo "    AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL"
   while kill -0 "$ORDER_PID" 2>/dev/null; do sleep 1; done

@@ -117,17 +117,26 @@ class Demo:
                 time.sleep(self.rng.uniform(0.2, 1.5))
             status, body = call("POST", f"{self.args.order_url}/orders/{plan['orderId']}/cancel")
             plan["cancelStatus"] = status
+            if status == 202:
+                self.merge(plan, body)
             if status not in (202, 409):
                 with self.lock:
                     self.failures.append(f"cancelling {plan['orderId']} answered HTTP {status} {body}")
 
-    def refresh(self):
-        pending = [o for o in list(self.orders.values()) if o.get("state") not in FINAL]
-        for order in pending:
+    def merge(self, order, body):
+        """Takes a view of the order unless it is older than the one we have (responses race)."""
+        with self.lock:
+            if order.get("updatedAt") and instant(body["updatedAt"]) < instant(order["updatedAt"]):
+                return
+            order.update(state=body["state"], reason=body.get("rejectionReason"),
+                         createdAt=body["createdAt"], updatedAt=body["updatedAt"])
+
+    def refresh(self, everything=False):
+        orders = [o for o in list(self.orders.values()) if everything or o.get("state") not in FINAL]
+        for order in orders:
             status, body = call("GET", f"{self.args.order_url}/orders/{order['orderId']}")
             if status == 200:
-                order.update(state=body["state"], reason=body.get("rejectionReason"),
-                             createdAt=body["createdAt"], updatedAt=body["updatedAt"])
+                self.merge(order, body)
 
     def counts(self):
         states = [o.get("state") for o in list(self.orders.values())]
@@ -210,11 +219,12 @@ class Demo:
             if f.exception():
                 self.failures.append(f"a client failed: {f.exception()}")
         # Cancellations release credit asynchronously: wait for the customer side to converge.
+        self.refresh(everything=True)
         report = self.credit_report()
         converge_deadline = time.monotonic() + 30
         while not self.consistent(report) and time.monotonic() < converge_deadline:
             time.sleep(0.5)
-            self.refresh()
+            self.refresh(everything=True)
             report = self.credit_report()
         self.summary(report, time.monotonic() - started)
         return 0 if not self.failures else 1

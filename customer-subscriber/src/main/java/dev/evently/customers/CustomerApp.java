@@ -3,13 +3,11 @@ package dev.evently.customers;
 import dev.evently.saga.events.OrderCancelled;
 import dev.evently.saga.events.OrderCreated;
 import dev.evently.saga.events.SagaEvents;
-import dev.evently.service.Database;
 import dev.evently.service.Env;
 import dev.evently.service.Launcher;
 import dev.evently.service.ServiceRuntime;
 import dev.evently.service.ServiceSettings;
 import java.io.IOException;
-import java.time.Duration;
 
 /**
  * The customer service: {@code POST /customers}, {@code GET /customers/{id}}; consumes
@@ -31,34 +29,21 @@ public final class CustomerApp {
 
   /** The settings from the environment (see the class comment). */
   public static ServiceSettings settings(Env env) {
-    return new ServiceSettings(
-        SERVICE,
-        env.port("HTTP_PORT", 8082),
-        env.get("DATABASE_URL", Database.defaultUrl(SERVICE)),
-        "db/customers",
-        env.get("CUSTOMER_EVENTS_TOPIC", SagaEvents.CUSTOMER_EVENTS_TOPIC),
-        env.get("CUSTOMER_QUEUE", SagaEvents.CUSTOMER_QUEUE),
-        ServiceSettings.typesOf(SagaEvents.ALL),
-        Duration.ofSeconds(20),
-        null,
-        null);
+    return ServiceSettings.fromEnv(
+        env, SERVICE, 8082, "db/customers", ServiceSettings.typesOf(SagaEvents.ALL),
+        "CUSTOMER_EVENTS_TOPIC", SagaEvents.CUSTOMER_EVENTS_TOPIC, "CUSTOMER_QUEUE", SagaEvents.CUSTOMER_QUEUE);
   }
 
   /** Starts the service; close the returned runtime to stop it. */
   public static ServiceRuntime start(ServiceSettings settings) throws IOException {
-    ServiceRuntime runtime = ServiceRuntime.open(settings);
-    try {
+    return ServiceRuntime.start(settings, runtime -> {
       CustomerService customers =
           new CustomerService(runtime.dataSource(), runtime.outbox(), runtime.publishTopic(), runtime.meters());
       return runtime.serve(
           new CustomerApi(customers)::routes,
-          consumer ->
-              consumer
-                  .handle(OrderCreated.class, runtime.exactlyOnce(customers::onOrderCreated))
-                  .handle(OrderCancelled.class, runtime.exactlyOnce(customers::onOrderCancelled)));
-    } catch (IOException | RuntimeException e) {
-      runtime.close();
-      throw e;
-    }
+          consumer -> consumer
+              .handle(OrderCreated.class, runtime.exactlyOnce(customers::onOrderCreated))
+              .handle(OrderCancelled.class, runtime.exactlyOnce(customers::onOrderCancelled)));
+    });
   }
 }

@@ -1,16 +1,15 @@
 package dev.evently.customers;
 
+import static dev.evently.service.testing.JsonHttp.assertError;
+import static dev.evently.service.testing.JsonHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.evently.service.Database;
 import dev.evently.service.HttpApi;
+import dev.evently.service.testing.JsonHttp;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -19,10 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /** The customer HTTP resources against a real (in-memory H2) database. */
 class CustomerApiTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
   private HikariDataSource dataSource;
   private HttpApi api;
+  private final JsonHttp http = new JsonHttp(() -> api.port());
 
   @BeforeEach
   void start() throws Exception {
@@ -43,11 +41,11 @@ class CustomerApiTest {
   void createdCustomerIs201AndReadableWithItsFullCredit() throws Exception {
     HttpResponse<String> created = post("/customers", "{\"name\": \"Ada\", \"creditLimit\": 100.00}");
     assertThat(created.statusCode()).isEqualTo(201);
-    String id = JSON.readTree(created.body()).get("customerId").asText();
+    String id = json(created).get("customerId").asText();
 
     HttpResponse<String> read = get("/customers/" + id);
     assertThat(read.statusCode()).isEqualTo(200);
-    JsonNode body = JSON.readTree(read.body());
+    JsonNode body = json(read);
     assertThat(body.get("name").asText()).isEqualTo("Ada");
     assertThat(body.get("creditLimit").decimalValue()).isEqualByComparingTo("100.00");
     assertThat(body.get("availableCredit").decimalValue()).isEqualByComparingTo("100.00");
@@ -69,26 +67,11 @@ class CustomerApiTest {
     assertError(get("/customers/" + UUID.randomUUID()), 404, null);
   }
 
-  private static void assertError(HttpResponse<String> response, int status, String field) throws Exception {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    JsonNode body = JSON.readTree(response.body());
-    assertThat(body.get("error").asText()).isNotBlank();
-    if (field != null) {
-      assertThat(body.get("field").asText()).isEqualTo(field);
-    }
+  private HttpResponse<String> post(String path, String body) {
+    return http.post(path, body);
   }
 
-  private HttpResponse<String> post(String path, String body) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + api.port() + path);
+  private HttpResponse<String> get(String path) {
+    return http.get(path);
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evently.customers.CustomerApp;
 import dev.evently.event.Event;
 import dev.evently.event.EventAttributes;
@@ -20,13 +19,11 @@ import dev.evently.saga.events.SagaEvents;
 import dev.evently.service.Env;
 import dev.evently.service.ServiceRuntime;
 import dev.evently.service.ServiceSettings;
+import dev.evently.service.testing.JsonHttp;
 import dev.evently.topology.Naming;
 import dev.evently.topology.TopologyApplier;
 import dev.evently.topology.TopologyLoader;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -50,8 +47,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 @LocalAws
 class SagaIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final JsonHttp ORDERS = new JsonHttp(() -> SagaIT.orders.port());
+  private static final JsonHttp CUSTOMERS = new JsonHttp(() -> SagaIT.customers.port());
   private static final Duration DEADLINE = Duration.ofSeconds(20);
   private static final EventCodec CODEC = EventCodec.of(ServiceSettings.typesOf(SagaEvents.ALL));
 
@@ -157,11 +154,11 @@ class SagaIT {
     String order = placeOrder(customer, "60.00");
     assertThat(awaitFinal(order).get("state").asText()).isEqualTo("APPROVED");
 
-    HttpResponse<String> cancel = post(orders, "/orders/" + order + "/cancel", "");
+    HttpResponse<String> cancel = ORDERS.post("/orders/" + order + "/cancel", "");
     assertThat(cancel.statusCode()).isEqualTo(202);
-    assertThat(getJson(orders, "/orders/" + order).get("state").asText()).isEqualTo("CANCELLED");
+    assertThat(ORDERS.getJson("/orders/" + order).get("state").asText()).isEqualTo("CANCELLED");
     await().atMost(DEADLINE).untilAsserted(() -> assertThat(availableCredit(customer)).isEqualByComparingTo("100.00"));
-    assertThat(post(orders, "/orders/" + order + "/cancel", "").statusCode()).isEqualTo(409);
+    assertThat(ORDERS.post("/orders/" + order + "/cancel", "").statusCode()).isEqualTo(409);
   }
 
   @Test
@@ -171,7 +168,7 @@ class SagaIT {
     assertThat(awaitFinal(approved).get("state").asText()).isEqualTo("APPROVED");
     String cancelled = placeOrder(customer, "30.00");
     assertThat(awaitFinal(cancelled).get("state").asText()).isEqualTo("APPROVED");
-    assertThat(post(orders, "/orders/" + cancelled + "/cancel", "").statusCode()).isEqualTo(202);
+    assertThat(ORDERS.post("/orders/" + cancelled + "/cancel", "").statusCode()).isEqualTo(202);
     await().atMost(DEADLINE).untilAsserted(() -> assertThat(availableCredit(customer)).isEqualByComparingTo("40.00"));
 
     // Duplicates: the same creation again (same id twice, and re-published with a new id), and
@@ -194,8 +191,8 @@ class SagaIT {
 
     awaitDrained(SagaEvents.CUSTOMER_QUEUE);
     awaitDrained(SagaEvents.ORDER_QUEUE);
-    assertThat(getJson(orders, "/orders/" + approved).get("state").asText()).isEqualTo("APPROVED");
-    assertThat(getJson(orders, "/orders/" + cancelled).get("state").asText()).isEqualTo("CANCELLED");
+    assertThat(ORDERS.getJson("/orders/" + approved).get("state").asText()).isEqualTo("APPROVED");
+    assertThat(ORDERS.getJson("/orders/" + cancelled).get("state").asText()).isEqualTo("CANCELLED");
     assertThat(availableCredit(customer)).isEqualByComparingTo("40.00");
     assertThat(depth(SagaEvents.CUSTOMER_QUEUE + "-dlq")).isZero();
     assertThat(depth(SagaEvents.ORDER_QUEUE + "-dlq")).isZero();
@@ -256,16 +253,16 @@ class SagaIT {
 
   private static String createCustomer(String creditLimit) throws Exception {
     HttpResponse<String> response =
-        post(customers, "/customers", "{\"name\": \"Ada\", \"creditLimit\": " + creditLimit + "}");
+        CUSTOMERS.post("/customers", "{\"name\": \"Ada\", \"creditLimit\": " + creditLimit + "}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-    return JSON.readTree(response.body()).get("customerId").asText();
+    return JsonHttp.json(response).get("customerId").asText();
   }
 
   private static String placeOrder(String customerId, String total) throws Exception {
     HttpResponse<String> response =
-        post(orders, "/orders", "{\"customerId\": \"" + customerId + "\", \"orderTotal\": " + total + "}");
+        ORDERS.post("/orders", "{\"customerId\": \"" + customerId + "\", \"orderTotal\": " + total + "}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-    JsonNode body = JSON.readTree(response.body());
+    JsonNode body = JsonHttp.json(response);
     assertThat(body.get("state").asText()).isEqualTo("PENDING");
     return body.get("orderId").asText();
   }
@@ -274,27 +271,10 @@ class SagaIT {
     return await()
         .atMost(DEADLINE)
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> getJson(orders, "/orders/" + orderId), o -> !o.get("state").asText().equals("PENDING"));
+        .until(() -> ORDERS.getJson("/orders/" + orderId), o -> !o.get("state").asText().equals("PENDING"));
   }
 
   private static BigDecimal availableCredit(String customerId) throws Exception {
-    return getJson(customers, "/customers/" + customerId).get("availableCredit").decimalValue();
-  }
-
-  private static JsonNode getJson(ServiceRuntime service, String path) throws Exception {
-    HttpResponse<String> response =
-        HTTP.send(HttpRequest.newBuilder(uri(service, path)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return JSON.readTree(response.body());
-  }
-
-  private static HttpResponse<String> post(ServiceRuntime service, String path, String body) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(uri(service, path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static URI uri(ServiceRuntime service, String path) {
-    return URI.create("http://127.0.0.1:" + service.port() + path);
+    return CUSTOMERS.getJson("/customers/" + customerId).get("availableCredit").decimalValue();
   }
 }

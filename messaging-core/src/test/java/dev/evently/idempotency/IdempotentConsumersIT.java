@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /** Several consumer instances sharing one PostgreSQL dedup table record each effect exactly once. */
 @LocalAws
 class IdempotentConsumersIT {
+  private static final int WAVE = 100;
   private final List<SqsConsumer> consumers = new ArrayList<>();
   private HikariDataSource ds;
 
@@ -53,7 +54,6 @@ class IdempotentConsumersIT {
     List<Event<Payment>> sends = new ArrayList<>(events);
     sends.addAll(events.subList(0, 300));
     Collections.shuffle(sends, new Random(42));
-    ConsumerFixtures.sendAll(sqs, queueUrl, sends);
 
     for (int i = 0; i < 3; i++) {
       SqsConsumer consumer =
@@ -63,8 +63,18 @@ class IdempotentConsumersIT {
       consumer.start();
     }
 
+    // moto's ReceiveMessage slows down with queue depth: feed the queue in waves, as a steady
+    // producer would, instead of pre-loading 1,300 messages
+    for (int from = 0; from < sends.size(); from += WAVE) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> ConsumerFixtures.messagesIn(sqs, queueUrl) < WAVE / 2);
+      ConsumerFixtures.sendAll(sqs, queueUrl, sends.subList(from, Math.min(sends.size(), from + WAVE)));
+    }
+
     await()
-        .atMost(Duration.ofSeconds(80))
+        .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(500))
         .until(
             () ->

@@ -3,13 +3,11 @@ package dev.evently.orders;
 import dev.evently.saga.events.CustomerCreditReservationFailed;
 import dev.evently.saga.events.CustomerCreditReserved;
 import dev.evently.saga.events.SagaEvents;
-import dev.evently.service.Database;
 import dev.evently.service.Env;
 import dev.evently.service.Launcher;
 import dev.evently.service.ServiceRuntime;
 import dev.evently.service.ServiceSettings;
 import java.io.IOException;
-import java.time.Duration;
 
 /**
  * The order service: {@code POST /orders}, {@code GET /orders/{id}}, {@code POST
@@ -31,36 +29,21 @@ public final class OrderApp {
 
   /** The settings from the environment (see the class comment). */
   public static ServiceSettings settings(Env env) {
-    return new ServiceSettings(
-        SERVICE,
-        env.port("HTTP_PORT", 8081),
-        env.get("DATABASE_URL", Database.defaultUrl(SERVICE)),
-        "db/orders",
-        env.get("ORDER_EVENTS_TOPIC", SagaEvents.ORDER_EVENTS_TOPIC),
-        env.get("ORDER_QUEUE", SagaEvents.ORDER_QUEUE),
-        ServiceSettings.typesOf(SagaEvents.ALL),
-        Duration.ofSeconds(20),
-        null,
-        null);
+    return ServiceSettings.fromEnv(
+        env, SERVICE, 8081, "db/orders", ServiceSettings.typesOf(SagaEvents.ALL),
+        "ORDER_EVENTS_TOPIC", SagaEvents.ORDER_EVENTS_TOPIC, "ORDER_QUEUE", SagaEvents.ORDER_QUEUE);
   }
 
   /** Starts the service; close the returned runtime to stop it. */
   public static ServiceRuntime start(ServiceSettings settings) throws IOException {
-    ServiceRuntime runtime = ServiceRuntime.open(settings);
-    try {
+    return ServiceRuntime.start(settings, runtime -> {
       OrderService orders =
           new OrderService(runtime.dataSource(), runtime.outbox(), runtime.publishTopic(), runtime.meters());
       return runtime.serve(
           new OrderApi(orders)::routes,
-          consumer ->
-              consumer
-                  .handle(CustomerCreditReserved.class, runtime.exactlyOnce(orders::onCreditReserved))
-                  .handle(
-                      CustomerCreditReservationFailed.class,
-                      runtime.exactlyOnce(orders::onCreditReservationFailed)));
-    } catch (IOException | RuntimeException e) {
-      runtime.close();
-      throw e;
-    }
+          consumer -> consumer
+              .handle(CustomerCreditReserved.class, runtime.exactlyOnce(orders::onCreditReserved))
+              .handle(CustomerCreditReservationFailed.class, runtime.exactlyOnce(orders::onCreditReservationFailed)));
+    });
   }
 }

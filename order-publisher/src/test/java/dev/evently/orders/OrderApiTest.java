@@ -1,9 +1,10 @@
 package dev.evently.orders;
 
+import static dev.evently.service.testing.JsonHttp.assertError;
+import static dev.evently.service.testing.JsonHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evently.event.Event;
 import dev.evently.saga.events.CustomerCreditReservationFailed;
 import dev.evently.saga.events.CustomerCreditReserved;
@@ -12,11 +13,9 @@ import dev.evently.saga.events.OrderCreated;
 import dev.evently.service.Database;
 import dev.evently.service.HttpApi;
 import dev.evently.service.Transactions;
+import dev.evently.service.testing.JsonHttp;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.ResultSet;
 import java.util.List;
@@ -30,13 +29,12 @@ import org.junit.jupiter.api.Test;
 
 /** The order HTTP resources against a real (in-memory H2) database and a recording outbox. */
 class OrderApiTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
   private final List<Event<?>> published = new CopyOnWriteArrayList<>();
   private final AtomicBoolean outboxFails = new AtomicBoolean();
   private HikariDataSource dataSource;
   private OrderService service;
   private HttpApi api;
+  private final JsonHttp http = new JsonHttp(() -> api.port());
 
   @BeforeEach
   void start() throws Exception {
@@ -67,7 +65,7 @@ class OrderApiTest {
     HttpResponse<String> response = post("/orders", "{\"customerId\": \"c-1\", \"orderTotal\": 60.00}");
 
     assertThat(response.statusCode()).isEqualTo(202);
-    JsonNode body = JSON.readTree(response.body());
+    JsonNode body = json(response);
     assertThat(body.get("state").asText()).isEqualTo("PENDING");
     String orderId = body.get("orderId").asText();
     assertThat(published).singleElement().satisfies(e -> {
@@ -75,7 +73,7 @@ class OrderApiTest {
       assertThat(e.data()).isEqualTo(new OrderCreated(orderId, "c-1", new BigDecimal("60.00")));
     });
 
-    JsonNode order = JSON.readTree(get("/orders/" + orderId).body());
+    JsonNode order = http.getJson("/orders/" + orderId);
     assertThat(order.get("customerId").asText()).isEqualTo("c-1");
     assertThat(order.get("orderTotal").decimalValue()).isEqualByComparingTo("60.00");
     assertThat(order.get("state").asText()).isEqualTo("PENDING");
@@ -126,7 +124,7 @@ class OrderApiTest {
 
     HttpResponse<String> cancelled = post("/orders/" + orderId + "/cancel", "");
     assertThat(cancelled.statusCode()).isEqualTo(202);
-    assertThat(JSON.readTree(cancelled.body()).get("state").asText()).isEqualTo("CANCELLED");
+    assertThat(json(cancelled).get("state").asText()).isEqualTo("CANCELLED");
     assertThat(published).last().satisfies(e -> assertThat(e.data()).isEqualTo(new OrderCancelled(orderId, "c-1")));
 
     assertError(post("/orders/" + orderId + "/cancel", ""), 409, null);
@@ -144,7 +142,7 @@ class OrderApiTest {
     int before = published.size();
 
     assertError(post("/orders/" + orderId + "/cancel", ""), 409, null);
-    JsonNode order = JSON.readTree(get("/orders/" + orderId).body());
+    JsonNode order = http.getJson("/orders/" + orderId);
     assertThat(order.get("state").asText()).isEqualTo("REJECTED");
     assertThat(order.get("rejectionReason").asText()).isEqualTo("credit limit exceeded");
     assertThat(published).hasSize(before);
@@ -177,7 +175,7 @@ class OrderApiTest {
   }
 
   private String placeOrder() throws Exception {
-    return JSON.readTree(post("/orders", "{\"customerId\": \"c-1\", \"orderTotal\": 60}").body())
+    return json(post("/orders", "{\"customerId\": \"c-1\", \"orderTotal\": 60}"))
         .get("orderId").asText();
   }
 
@@ -190,28 +188,11 @@ class OrderApiTest {
     });
   }
 
-  private static void assertError(HttpResponse<String> response, int status, String field) throws Exception {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-    JsonNode body = JSON.readTree(response.body());
-    assertThat(body.get("error").asText()).isNotBlank();
-    if (field != null) {
-      assertThat(body.get("field").asText()).isEqualTo(field);
-    }
+  private HttpResponse<String> post(String path, String body) {
+    return http.post(path, body);
   }
 
-  private HttpResponse<String> post(String path, String body) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body))
-            .header("Content-Type", "application/json").build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + api.port() + path);
+  private HttpResponse<String> get(String path) {
+    return http.get(path);
   }
 }

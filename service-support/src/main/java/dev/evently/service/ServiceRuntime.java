@@ -100,6 +100,26 @@ public final class ServiceRuntime implements AutoCloseable {
     return new ServiceRuntime(settings);
   }
 
+  /** Builds a service's domain on an opened runtime and calls {@link #serve}. */
+  @FunctionalInterface
+  public interface Wiring {
+    ServiceRuntime wire(ServiceRuntime runtime) throws IOException;
+  }
+
+  /**
+   * {@link #open}s a runtime and lets {@code wiring} serve on it; closes everything if either
+   * fails. Close the returned runtime to stop the service.
+   */
+  public static ServiceRuntime start(ServiceSettings settings, Wiring wiring) throws IOException {
+    ServiceRuntime runtime = open(settings);
+    try {
+      return wiring.wire(runtime);
+    } catch (IOException | RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+  }
+
   public DataSource dataSource() {
     return dataSource;
   }

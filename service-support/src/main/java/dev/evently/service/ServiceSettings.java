@@ -50,6 +50,35 @@ public record ServiceSettings(
     }
   }
 
+  /**
+   * The settings of {@code service} from the environment: {@code HTTP_PORT} (else {@code
+   * defaultPort}), {@code DATABASE_URL} (else an H2 file under {@code ./data/}), and the topic and
+   * queue names from {@code topicVariable} / {@code queueVariable} (else the defaults). The
+   * SDK's clients are built from its default chain; the consumer long-polls 20 s.
+   */
+  public static ServiceSettings fromEnv(
+      Env env,
+      String service,
+      int defaultPort,
+      String migrations,
+      EventTypes types,
+      String topicVariable,
+      String defaultTopic,
+      String queueVariable,
+      String defaultQueue) {
+    return new ServiceSettings(
+        service,
+        env.port("HTTP_PORT", defaultPort),
+        env.get("DATABASE_URL", Database.defaultUrl(service)),
+        migrations,
+        env.get(topicVariable, defaultTopic),
+        env.get(queueVariable, defaultQueue),
+        types,
+        Duration.ofSeconds(20),
+        null,
+        null);
+  }
+
   public ServiceSettings withHttpPort(int port) {
     return new ServiceSettings(service, port, databaseUrl, migrations, publishTopic, consumeQueue, types, receiveWait, sns, sqs);
   }
