@@ -64,7 +64,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  *       is invalid, or the handler throws {@link NonRetryableException}): the original body and
  *       attributes are sent to the dead-letter queue with {@code dlq-*} attributes saying why (see
  *       {@link dev.evently.event.EventAttributes}), and the message is deleted only after that send
- *       succeeded. If the send fails the message is retried like a failure.
+ *       succeeded. If the send fails the message is retried like a failure. The log line names
+ *       the reason only: bodies and decoder details (which may quote them) are logged at DEBUG.
  * </ul>
  *
  * <p>At most {@code maxInFlight} messages are held at once (received and not yet handled): the
@@ -496,7 +497,8 @@ public final class SqsConsumer implements AutoCloseable {
           "consumer '{}': message {} can never succeed ({}) but there is no dead-letter queue; retrying",
           name,
           m.messageId(),
-          describe(reason, error));
+          summary(reason, error));
+      LOG.debug("consumer '{}': message {} can never succeed: {}", name, m.messageId(), describe(reason, error));
       retryLater(m, error);
       return;
     }
@@ -534,7 +536,8 @@ public final class SqsConsumer implements AutoCloseable {
                     "consumer '{}': moved message {} to the dead-letter queue: {}",
                     name,
                     m.messageId(),
-                    describe(reason, error));
+                    summary(reason, error));
+                LOG.debug("consumer '{}': dead-lettered message {}: {}", name, m.messageId(), describe(reason, error));
                 metrics.deadLettered(reason);
                 deletes.add(m);
               } else {
@@ -715,6 +718,15 @@ public final class SqsConsumer implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       // closing
     }
+  }
+
+  /**
+   * The reason without the error's message, which may quote the body (a decoder's "cannot
+   * deserialize ... from String ..."): bodies stay out of logs above DEBUG. The full message goes
+   * with the message into the dead-letter queue ({@code dlq-error-message}).
+   */
+  private static String summary(String reason, Throwable error) {
+    return reason + " (" + error.getClass().getSimpleName() + "; see its dlq-error-message attribute)";
   }
 
   private static String describe(String reason, Throwable error) {
