@@ -63,6 +63,7 @@ class BackendOutageIT {
       SagaAudit.awaitSettled(system, Scale.pick(Duration.ofMinutes(3), Duration.ofMinutes(8)));
       SagaAudit.Report report = SagaAudit.audit(system, customers, traffic);
 
+      assertThat(system.leaks()).as("secrets in the services' logs").isEmpty();
       assertThat(report.violations()).isEmpty();
       assertThat(report.lost()).isZero();
       assertThat(traffic.refused() + traffic.unknownOutcome())

@@ -57,6 +57,7 @@ class DatabaseOutageIT {
       SagaAudit.Report report = SagaAudit.audit(system, customers, traffic);
       long retried = RETRIED.matcher(system.logs()).results().count();
 
+      assertThat(system.leaks()).as("secrets in the services' logs").isEmpty();
       assertThat(report.violations()).isEmpty();
       assertThat(report.lost()).isZero();
       assertThat(retried).as("message attempts that failed during the outage and were retried").isPositive();

@@ -78,6 +78,7 @@ class PoisonFloodIT {
 
       assertThat(wrong).as("dead letters").isEmpty();
       assertThat(dead).hasSize(BAD);
+      assertThat(system.leaks()).as("secrets in the services' logs").isEmpty();
       assertThat(report.violations()).as("the good events' effects").isEmpty();
       assertThat(report.orderEvents() + report.replyEvents()).as("good events").isGreaterThanOrEqualTo(2L * ORDERS);
       assertThat(system.orders.health().status()).as("order-publisher health").isEqualTo(200);

@@ -52,6 +52,7 @@ class ProcessCrashIT {
       SagaAudit.awaitSettled(system, Scale.pick(Duration.ofMinutes(3), Duration.ofMinutes(8)));
       SagaAudit.Report report = SagaAudit.audit(system, customers, traffic);
 
+      assertThat(system.leaks()).as("secrets in the services' logs").isEmpty();
       assertThat(report.violations()).as("invariants after %d kills", kills.size()).isEmpty();
       assertThat(report.lost()).isZero();
       assertThat(report.ordersByState()).doesNotContainKey("PENDING");

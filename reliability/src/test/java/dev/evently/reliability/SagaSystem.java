@@ -161,13 +161,17 @@ final class SagaSystem implements AutoCloseable {
     return logicalQueue + "-dlq";
   }
 
-  /** Visible plus in-flight messages (approximate, as SQS reports them). */
+  /** Visible, in-flight and delayed messages (approximate, as SQS reports them). */
   long depth(String logical) {
-    Map<QueueAttributeName, String> a = aws.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl(logical))
+    return depthOfUrl(queueUrl(logical));
+  }
+
+  long depthOfUrl(String url) {
+    Map<QueueAttributeName, String> a = aws.sqs().getQueueAttributes(r -> r.queueUrl(url)
         .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-    return Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-        + Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+    return a.values().stream().mapToLong(Long::parseLong).sum();
   }
 
   /** Receives and deletes everything in a (dead-letter) queue, with all attributes. */
@@ -186,6 +190,27 @@ final class SagaSystem implements AutoCloseable {
               .id(Integer.toString(batch.indexOf(m))).receiptHandle(m.receiptHandle()).build())
           .toList()));
     }
+  }
+
+  /**
+   * Secrets found in the services' logs: the AWS secret key, the database password, SigV4
+   * signatures, credentials in JDBC URLs. Empty is the only good answer.
+   */
+  List<String> leaks() {
+    String logs = logs();
+    List<String> found = new ArrayList<>();
+    if (logs.contains(awsSecret)) {
+      found.add("the AWS secret access key");
+    }
+    if (logs.contains(dbPassword)) {
+      found.add("the database password");
+    }
+    for (String pattern : List.of("Signature=", "Credential=", "X-Amz-Security-Token", "password=")) {
+      if (logs.contains(pattern) && !logs.contains(pattern + "***")) {
+        found.add("'" + pattern + "'");
+      }
+    }
+    return found;
   }
 
   /** Everything both services logged (all their incarnations). */

@@ -125,6 +125,42 @@ final class ServiceProcess implements AutoCloseable {
     return Http.get(url("/health"), Duration.ofSeconds(15));
   }
 
+  /** The sum of a Prometheus metric's samples on {@code /metrics} (e.g. {@code evently_consumer_succeeded_total}). */
+  double metric(String name) {
+    return metric(name, "");
+  }
+
+  /** Like {@link #metric(String)}, only samples whose labels contain {@code labelFragment}. */
+  double metric(String name, String labelFragment) {
+    Http.Reply r = Http.get(url("/metrics"), Duration.ofSeconds(10));
+    if (r.status() != 200) {
+      throw new AssertionError(name + ": GET /metrics answered " + r);
+    }
+    return r.body().lines()
+        .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+        .filter(l -> l.contains(labelFragment))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  /** Heap in use right after a full GC (forced with jcmd): what the process really retains. */
+  long heapAfterGc() {
+    try {
+      Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          Long.toString(pid()), "GC.run").redirectErrorStream(true).start();
+      jcmd.getInputStream().readAllBytes();
+      if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+        throw new IllegalStateException("jcmd GC.run failed for " + name);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return (long) metric("jvm_memory_used_bytes", "area=\"heap\"");
+  }
+
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */
   void kill() {
     process.destroyForcibly();
