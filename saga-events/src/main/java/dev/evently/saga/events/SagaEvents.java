@@ -43,7 +43,8 @@ public final class SagaEvents {
   private SagaEvents() {}
 
   /**
-   * Ids must be non-blank and at most {@link #MAX_ID_LENGTH} characters: an event that breaks this
+   * Ids must be non-blank, at most {@link #MAX_ID_LENGTH} characters and free of control characters
+   * (a logged line break would forge log lines): an event that breaks this
    * is refused when it is decoded (and dead-lettered as invalid data) instead of failing in the
    * database on every redelivery.
    */
@@ -57,6 +58,9 @@ public final class SagaEvents {
     }
     if (value.length() > maxLength) {
       throw new IllegalArgumentException(field + " must be at most " + maxLength + " characters");
+    }
+    if (value.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException(field + " must not contain control characters");
     }
   }
 

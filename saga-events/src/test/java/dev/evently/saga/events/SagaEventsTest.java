@@ -16,6 +16,8 @@ class SagaEventsTest {
         .hasMessage("customerId must be at most 100 characters");
     assertThatThrownBy(() -> new CustomerCreditReservationFailed("o", "c", "r".repeat(201)))
         .hasMessage("reason must be at most 200 characters");
+    assertThatThrownBy(() -> new OrderCancelled("o\n12:00:00 ERROR forged", "c"))
+        .hasMessage("orderId must not contain control characters");
   }
 
   @Test
