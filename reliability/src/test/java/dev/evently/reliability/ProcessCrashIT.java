@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * consistent for every customer, the dead-letter queues are empty and no event was applied twice.
  */
 class ProcessCrashIT {
-  private static final int ORDERS = Scale.pick(300, 2_000);
+  private static final int ORDERS = Scale.pick(250, 2_000);
   private static final int KILLS_PER_SERVICE = Scale.pick(2, 4);
   private static final double RATE = Scale.pick(20, 25);
 

@@ -98,8 +98,10 @@ final class SagaSystem implements AutoCloseable {
   static SagaSystem start(String scenario, Options options) {
     SagaSystem system = new SagaSystem(scenario, options);
     try {
-      system.customers.start();
-      system.orders.start();
+      system.customers.launch();
+      system.orders.launch();
+      system.customers.awaitHealthy();
+      system.orders.awaitHealthy();
       return system;
     } catch (RuntimeException | Error e) {
       system.close();

@@ -84,6 +84,13 @@ final class ServiceProcess implements AutoCloseable {
 
   /** Starts the process and waits until {@code /health} answers 200. */
   ServiceProcess start() {
+    launch();
+    awaitHealthy(START_TIMEOUT);
+    return this;
+  }
+
+  /** Starts the process without waiting for it; see {@link #awaitHealthy()}. */
+  void launch() {
     if (isAlive()) {
       throw new IllegalStateException(name + " is already running");
     }
@@ -103,8 +110,10 @@ final class ServiceProcess implements AutoCloseable {
       throw new UncheckedIOException("cannot start " + name, e);
     }
     starts++;
+  }
+
+  void awaitHealthy() {
     awaitHealthy(START_TIMEOUT);
-    return this;
   }
 
   /** Waits until {@code /health} answers 200; fails at once if the process died. */

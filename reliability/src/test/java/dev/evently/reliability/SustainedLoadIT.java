@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * documented retry of a create/cancel race), no dead letter.
  */
 class SustainedLoadIT {
-  private static final Duration DURATION = Scale.pick(Duration.ofSeconds(40), Duration.ofMinutes(10));
+  private static final Duration DURATION = Scale.pick(Duration.ofSeconds(30), Duration.ofMinutes(10));
   private static final double RATE = Scale.pick(10, 15);
   private static final long MB = 1024 * 1024;
 
