@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class DatabaseOutageIT {
   private static final int OUTAGE_SECONDS = Scale.pick(15, 30);
-  private static final int ORDERS = Scale.pick(200, 1_200);
+  private static final int ORDERS = Scale.pick(320, 1_200); // the traffic must outlast the customer-only phase
   private static final double RATE = Scale.pick(10, 15);
   private static final Pattern RETRIED = Pattern.compile("consumer '[^']+': message \\S+ failed on attempt");
 

@@ -92,7 +92,7 @@ class PoisonFloodIT {
           "-",
           Poison.kinds() + " kinds: not JSON, truncated JSON, non-CloudEvent JSON, `@class` injection (top level, in data, "
               + "default-typing array), SNS envelope around garbage, unknown type, class name as type, wrong field type, "
-              + "invalid value, 200 KB field, 250 KB garbage",
+              + "negative total, 1e20 total, 200 KB field, 250 KB garbage",
           report.lost(), report.appliedTwice(),
           BAD + "/" + BAD + " bad ones dead-lettered with the expected reason " + byReason + "; every good event processed; "
               + "consumers UP throughout; no bad body in the logs",

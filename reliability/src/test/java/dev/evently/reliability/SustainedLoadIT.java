@@ -83,8 +83,8 @@ class SustainedLoadIT {
           "backlog max " + firstThirdMax + " (first third) vs " + lastThirdMax + " (last third); saga p95 " + p95[0]
               + " ms vs " + p95[1] + " ms; heap after GC " + heapStartOrders / MB + "->" + heapEndOrders / MB
               + " MB (orders), " + heapStartCustomers / MB + "->" + heapEndCustomers / MB
-              + " MB (customers); 0 failed requests, 0 ERROR/WARN lines but " + races
-              + " create/cancel races retried once; DLQs 0",
+              + " MB (customers); 0 failed requests; 0 ERROR/WARN lines besides " + races
+              + " create/cancel races (retried once each); DLQs 0",
           (System.nanoTime() - t0) / 1e9);
     }
   }
