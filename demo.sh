@@ -135,7 +135,7 @@ PIDS+=($ORDER_PID)
 start_customer
 wait_healthy order-publisher "$ORDER_PID" "http://127.0.0.1:$ORDER_PORT/health" "$WORK/order-publisher.log"
 wait_healthy customer-subscriber "$CUSTOMER_PID" "http://127.0.0.1:$CUSTOMER_PORT/health" "$WORK/customer-subscriber.log"
-say "both services healthy after $(( $(date +%s) - START )) s; logs in $WORK"
+say "both services healthy ($(( $(date +%s) - START )) s since the demo started); logs in $WORK"
 
 # 5. The load, with live progress.
 say "running the saga with $ORDERS orders"
@@ -144,11 +144,13 @@ python3 demo/driver.py --order-url "http://127.0.0.1:$ORDER_PORT" --customer-url
   --orders "$ORDERS" --progress-file "$WORK/placed" &
 DRIVER_PID=$!
 if [[ $KILL_SUBSCRIBER -eq 1 ]]; then
-  until [[ -s "$WORK/placed" && $(cat "$WORK/placed" 2>/dev/null || echo 0) -ge $(( ORDERS / 2 )) ]]; do
-    kill -0 "$DRIVER_PID" 2>/dev/null || break
+  placed=0
+  while [[ $placed -lt $(( ORDERS / 2 )) ]] && kill -0 "$DRIVER_PID" 2>/dev/null; do
     sleep 0.1
+    placed=$(cat "$WORK/placed" 2>/dev/null || echo 0)
+    [[ "$placed" =~ ^[0-9]+$ ]] || placed=0
   done
-  say "SIGKILL customer-subscriber (pid $CUSTOMER_PID) with $(cat "$WORK/placed") orders placed"
+  say "SIGKILL customer-subscriber (pid $CUSTOMER_PID) with $placed orders placed"
   kill -KILL "$CUSTOMER_PID"
   wait "$CUSTOMER_PID" 2>/dev/null || true
   sleep 1

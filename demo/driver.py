@@ -10,6 +10,7 @@ Exit status: 0 when everything is consistent, 1 otherwise.
 """
 import argparse
 import json
+import os
 import random
 import sys
 import threading
@@ -97,6 +98,15 @@ class Demo:
             plans.append({"kind": kind, "customerId": customer, "total": total, "cancel": cancel})
         return plans
 
+    def write_progress(self):
+        """The number of placed orders, replaced atomically (demo.sh reads it concurrently)."""
+        if self.args.progress_file == "/dev/null":
+            return
+        tmp = self.args.progress_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(f"{self.placed}\n")
+        os.replace(tmp, self.args.progress_file)
+
     def place(self, plan):
         status, body = call("POST", self.args.order_url + "/orders",
                             {"customerId": plan["customerId"], "orderTotal": float(plan["total"])})
@@ -109,8 +119,7 @@ class Demo:
         with self.lock:
             self.orders[body["orderId"]] = plan
             self.placed += 1
-            with open(self.args.progress_file, "w") as f:
-                f.write(f"{self.placed}\n")
+            self.write_progress()
         if plan["cancel"]:
             # Half are cancelled at once (usually still PENDING), half a moment later.
             if self.rng.random() < 0.5:
@@ -174,8 +183,7 @@ class Demo:
                  f"({sum(p['kind'] == 'over-limit' for p in plans)} over the limit, "
                  f"{sum(p['kind'] == 'unknown-customer' for p in plans)} for unknown customers, "
                  f"{sum(p['cancel'] for p in plans)} to be cancelled)")
-        with open(self.args.progress_file, "w") as f:
-            f.write("0\n")
+        self.write_progress()
         pool = ThreadPoolExecutor(self.args.concurrency)
         stop = threading.Event()
 

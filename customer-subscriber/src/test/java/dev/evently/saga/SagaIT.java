@@ -20,12 +20,8 @@ import dev.evently.service.Env;
 import dev.evently.service.ServiceRuntime;
 import dev.evently.service.ServiceSettings;
 import dev.evently.service.testing.JsonHttp;
-import dev.evently.topology.Naming;
-import dev.evently.topology.TopologyApplier;
-import dev.evently.topology.TopologyLoader;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -53,8 +49,7 @@ class SagaIT {
   private static final EventCodec CODEC = EventCodec.of(ServiceSettings.typesOf(SagaEvents.ALL));
 
   private static AwsBackend aws;
-  private static TopologyApplier topology;
-  private static Naming naming;
+  private static SagaTopology topology;
   private static ServiceRuntime orders;
   private static ServiceRuntime customers;
 
@@ -66,15 +61,7 @@ class SagaIT {
     aws = backend;
     schema = "saga_" + UUID.randomUUID().toString().substring(0, 8);
     postgres("CREATE SCHEMA " + schema);
-    naming = Naming.prefix("saga" + UUID.randomUUID().toString().substring(0, 8) + "-");
-    topology =
-        TopologyApplier.builder()
-            .topology(TopologyLoader.load(Path.of("..", "infra", "topology.yaml")))
-            .sqs(aws.sqs())
-            .sns(aws.sns())
-            .naming(naming)
-            .build();
-    topology.apply();
+    topology = SagaTopology.apply(aws, "saga");
     Env noEnv = new Env(Map.of());
     customers =
         CustomerApp.start(
@@ -104,7 +91,7 @@ class SagaIT {
       customers.close();
     }
     if (topology != null) {
-      topology.destroy();
+      topology.close();
     }
     postgres("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
   }
@@ -199,7 +186,7 @@ class SagaIT {
   }
 
   private static String physical(String logical) {
-    return naming.physical(logical);
+    return topology.physical(logical);
   }
 
   private static <T extends Record> Event<T> event(T data) {

@@ -64,8 +64,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  *       is invalid, or the handler throws {@link NonRetryableException}): the original body and
  *       attributes are sent to the dead-letter queue with {@code dlq-*} attributes saying why (see
  *       {@link dev.evently.event.EventAttributes}), and the message is deleted only after that send
- *       succeeded. If the send fails the message is retried like a failure. The log line names
- *       the reason only: bodies and decoder details (which may quote them) are logged at DEBUG.
+ *       succeeded. If the send fails the message is retried like a failure.
  * </ul>
  *
  * <p>At most {@code maxInFlight} messages are held at once (received and not yet handled): the
@@ -127,7 +126,12 @@ public final class SqsConsumer implements AutoCloseable {
   private Batcher<InFlightMessage> deletes;
   private Batcher<VisibilityChange> visibility;
 
-  private record VisibilityChange(InFlightMessage message, int seconds) {}
+  /** For a heartbeat extension, {@code extendedFromNanos} is the deadline it replaced. */
+  private record VisibilityChange(InFlightMessage message, int seconds, boolean extension, long extendedFromNanos) {
+    VisibilityChange(InFlightMessage message, int seconds) {
+      this(message, seconds, false, 0);
+    }
+  }
 
   private SqsConsumer(Builder b, Map<String, EventHandler<Object>> handlers) {
     this.client = b.client;
@@ -411,13 +415,15 @@ public final class SqsConsumer implements AutoCloseable {
 
   // ---- handling
 
-  /** Handles one message; false when it was not finished (failed, or released at shutdown). */
+  /** Handles one message; false when it was not finished (failed, left to retry, or released at shutdown). */
   private boolean process(InFlightMessage m) {
     if (!m.start()) {
       return false;
     }
     long t0 = System.nanoTime();
     String outcome = "failure";
+    boolean leftOnQueue = false;
+    boolean handlerCalled = false;
     MDC.put(MDC_CONSUMER, name);
     MDC.put(MDC_MESSAGE_ID, m.messageId());
     try {
@@ -436,19 +442,29 @@ public final class SqsConsumer implements AutoCloseable {
       }
       @SuppressWarnings("unchecked")
       Event<Object> typed = (Event<Object>) event;
+      handlerCalled = true;
       handler.handle(typed);
       outcome = "success";
       deletes.add(m);
       LOG.debug("consumer '{}': handled message {}", name, m.messageId());
     } catch (EventDecodingException e) {
+      if (handlerCalled) { // thrown by the handler, not by decoding this message: a failure
+        retryLater(m, e);
+        return false;
+      }
       outcome = "rejected";
       if (LOG.isDebugEnabled()) {
-        LOG.debug("consumer '{}': undecodable body of message {}: {}", name, m.messageId(), m.message().body());
+        LOG.debug(
+            "consumer '{}': undecodable body of message {} ({}): {}",
+            name,
+            m.messageId(),
+            e.getMessage(),
+            m.message().body());
       }
-      deadLetter(m, e.reason().name(), e);
+      leftOnQueue = !deadLetter(m, e.reason().name(), e);
     } catch (NonRetryableException e) {
       outcome = "rejected";
-      deadLetter(m, HANDLER_REJECTED, e);
+      leftOnQueue = !deadLetter(m, HANDLER_REJECTED, e);
     } catch (Throwable e) {
       retryLater(m, e);
       if (e instanceof VirtualMachineError vme) {
@@ -466,7 +482,7 @@ public final class SqsConsumer implements AutoCloseable {
       capacity.release(1);
       signalIfIdle();
     }
-    return !outcome.equals("failure");
+    return !leftOnQueue && !outcome.equals("failure");
   }
 
   private static void putMdc(String key, String value) {
@@ -485,22 +501,22 @@ public final class SqsConsumer implements AutoCloseable {
         m.receiveCount(),
         setup.maxReceiveCount() > 0 ? " of " + setup.maxReceiveCount() : "",
         lastAttempt ? "leaving it to the redrive policy" : "retrying in " + seconds + " s",
-        error.toString());
+        error instanceof EventDecodingException ? loggable(error) : error.toString());
     LOG.debug("consumer '{}': failure of message {}", name, m.messageId(), error);
     visibility.add(new VisibilityChange(m, seconds));
   }
 
-  private void deadLetter(InFlightMessage m, String reason, Throwable error) {
+  /** False when there is no dead-letter queue and the message is retried instead. */
+  private boolean deadLetter(InFlightMessage m, String reason, Throwable error) {
     String dlqUrl = setup.dlqUrl();
     if (dlqUrl == null) {
       LOG.error(
           "consumer '{}': message {} can never succeed ({}) but there is no dead-letter queue; retrying",
           name,
           m.messageId(),
-          summary(reason, error));
-      LOG.debug("consumer '{}': message {} can never succeed: {}", name, m.messageId(), describe(reason, error));
+          describe(reason, loggable(error)));
       retryLater(m, error);
-      return;
+      return false;
     }
     DeadLetterAttributes attrs =
         DeadLetterAttributes.of(
@@ -536,8 +552,7 @@ public final class SqsConsumer implements AutoCloseable {
                     "consumer '{}': moved message {} to the dead-letter queue: {}",
                     name,
                     m.messageId(),
-                    summary(reason, error));
-                LOG.debug("consumer '{}': dead-lettered message {}: {}", name, m.messageId(), describe(reason, error));
+                    describe(reason, loggable(error)));
                 metrics.deadLettered(reason);
                 deletes.add(m);
               } else {
@@ -552,6 +567,7 @@ public final class SqsConsumer implements AutoCloseable {
             });
     pendingOps.add(done);
     done.whenComplete((r, t) -> pendingOps.remove(done));
+    return true;
   }
 
   // ---- acknowledgements and visibility
@@ -569,7 +585,7 @@ public final class SqsConsumer implements AutoCloseable {
         .deleteMessageBatch(b -> b.queueUrl(setup.queueUrl()).entries(entries))
         .whenComplete(
             (response, error) ->
-                reportFailures("delete", batch, error, error == null ? List.of() : response.failed()));
+                reportFailures("delete", batch, error, error != null ? List.of() : response.failed()));
   }
 
   private CompletableFuture<?> visibilityBatch(List<VisibilityChange> batch) {
@@ -583,9 +599,27 @@ public final class SqsConsumer implements AutoCloseable {
     return client
         .changeMessageVisibilityBatch(b -> b.queueUrl(setup.queueUrl()).entries(entries))
         .whenComplete(
-            (response, error) ->
-                reportFailures(
-                    "visibility change", messages, error, error == null ? List.of() : response.failed()));
+            (response, error) -> {
+              List<BatchResultErrorEntry> failed = error != null ? List.of() : response.failed();
+              reportFailures("visibility change", messages, error, failed);
+              undoFailedExtensions(batch, error != null ? null : failed);
+            });
+  }
+
+  /**
+   * A failed extension is made again at the next heartbeat, not only when half a visibility
+   * timeout has passed since it was attempted (by then the message would be visible again).
+   *
+   * @param failed the refused entries, or null when the whole call failed
+   */
+  private static void undoFailedExtensions(List<VisibilityChange> batch, List<BatchResultErrorEntry> failed) {
+    for (int i = 0; i < batch.size(); i++) {
+      VisibilityChange c = batch.get(i);
+      String id = Integer.toString(i);
+      if (c.extension() && (failed == null || failed.stream().anyMatch(f -> id.equals(f.id())))) {
+        c.message().extendedUntil(c.extendedFromNanos());
+      }
+    }
   }
 
   private static ChangeMessageVisibilityBatchRequestEntry visibilityEntry(int id, String receiptHandle, int seconds) {
@@ -636,8 +670,9 @@ public final class SqsConsumer implements AutoCloseable {
         if (seconds <= 0) {
           continue;
         }
+        long before = m.visibleAtNanos();
         m.extendedUntil(now + TimeUnit.SECONDS.toNanos(seconds));
-        visibility.add(new VisibilityChange(m, seconds));
+        visibility.add(new VisibilityChange(m, seconds, true, before));
         any = true;
       }
       if (any) {
@@ -720,18 +755,20 @@ public final class SqsConsumer implements AutoCloseable {
     }
   }
 
-  /**
-   * The reason without the error's message, which may quote the body (a decoder's "cannot
-   * deserialize ... from String ..."): bodies stay out of logs above DEBUG. The full message goes
-   * with the message into the dead-letter queue ({@code dlq-error-message}).
-   */
-  private static String summary(String reason, Throwable error) {
-    return reason + " (" + error.getClass().getSimpleName() + "; see its dlq-error-message attribute)";
+  private static String describe(String reason, String message) {
+    return message.startsWith(reason) ? message : reason + ": " + message;
   }
 
-  private static String describe(String reason, Throwable error) {
-    String message = String.valueOf(error.getMessage());
-    return message.startsWith(reason) ? message : reason + ": " + message;
+  /**
+   * An error's message as logs at INFO and above may show it. A decoding error's message can quote
+   * the body (a parser's "Unrecognized token", a data value), so only its reason, event id and type
+   * are shown; the full message is logged at DEBUG and kept in the dead-letter attributes.
+   */
+  private static String loggable(Throwable error) {
+    if (error instanceof EventDecodingException e) {
+      return e.reason() + " (event id " + e.eventId() + ", type " + e.eventType() + ")";
+    }
+    return String.valueOf(error.getMessage());
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -137,6 +137,31 @@ class SqsConsumerConcurrencyIT {
     assertThat(recording.callsFor(first)).hasSize(2);
   }
 
+  @Test
+  void fifoGroupWaitsBehindAPoisonMessageRetriedForLackOfADlq(TestNames names, SqsClient sqs) {
+    String queue = names.fifoQueue("nodlq");
+    String url = aws.createQueue(queue, visibility(20));
+    RecordingHandler<OrderCreated> recording = new RecordingHandler<>();
+    Event<OrderCreated> behind = order("behind");
+    sqs.sendMessage(b -> b.queueUrl(url).messageBody("not json").messageGroupId("g1").messageDeduplicationId("poison-1"));
+    sqs.sendMessage(
+        b -> b.queueUrl(url).messageBody(ConsumerITSupport.CODEC.encode(behind)).messageGroupId("g1").messageDeduplicationId(behind.id()));
+
+    try (SqsConsumer consumer =
+        support.consumer(queue, recording, registry).allowMissingDeadLetterQueue(true).build().start()) {
+      // the poison message is retried (no DLQ): received a second time after its 1 s backoff
+      await().atMost(DEADLINE).until(() -> retried() >= 1);
+    }
+    // like a failure, it blocks the rest of its group: the event behind it was never handled
+    assertThat(recording.calls()).isEmpty();
+    assertThat(support.messagesIn(url)).isEqualTo(2);
+  }
+
+  private double retried() {
+    var c = registry.find("evently.consumer.retried").counter();
+    return c == null ? 0 : c.count();
+  }
+
   private double received() {
     var c = registry.find("evently.consumer.received").counter();
     return c == null ? 0 : c.count();

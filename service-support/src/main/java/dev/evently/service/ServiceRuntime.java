@@ -64,7 +64,7 @@ public final class ServiceRuntime implements AutoCloseable {
       this.topology =
           Topology.resolve(sns, sqs, List.of(settings.publishTopic()), List.of(settings.consumeQueue()));
       this.dataSource =
-          lifecycle.register("database", Database.open(settings.databaseUrl(), settings.service(), 10));
+          lifecycle.register("database", Database.open(settings.databaseUrl(), settings.service(), 20));
       EventlyMigrations.migrate(dataSource);
       Database.migrate(dataSource, settings.migrations(), settings.service().replace('-', '_') + "_schema_history");
       this.codec = EventCodec.of(settings.types());
@@ -168,6 +168,8 @@ public final class ServiceRuntime implements AutoCloseable {
         () ->
             sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .get(3, TimeUnit.SECONDS));
+    String topicArn = topology.topicArn(settings.publishTopic());
+    checks.put("topic", () -> sns.getTopicAttributes(r -> r.topicArn(topicArn)).get(3, TimeUnit.SECONDS));
     checks.put(
         "consumer",
         () -> {
