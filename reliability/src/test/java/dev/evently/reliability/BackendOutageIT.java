@@ -70,8 +70,6 @@ class BackendOutageIT {
           .as("orders not accepted during the outage: %s %s", traffic.lastRefusal(), traffic.lastFailure()).isZero();
       assertThat(acceptedDuringCut).as("orders accepted while SNS/SQS were unreachable").isPositive();
       assertThat(outboxPeak.get()).as("events held in the outbox during the outage").isPositive();
-      assertThat(system.depth(SagaSystem.dlq(SagaSystem.CUSTOMER_QUEUE))).isZero();
-      assertThat(system.depth(SagaSystem.dlq(SagaSystem.ORDER_QUEUE))).isZero();
       long receiveFailures = RECEIVE_FAILED.matcher(system.logs()).results().count();
       // Two receive loops per service backing off up to 10 s: a few dozen failures, not a spin.
       assertThat(receiveFailures).as("failed receives logged by both consumers").isBetween(2L, 80L);

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * What must hold once the saga has settled, read from both services' databases (and their HTTP
@@ -18,7 +20,7 @@ import java.util.TreeMap;
  * amount; every customer's available credit equal to its limit minus its APPROVED orders; exactly
  * one OrderCreated per order and exactly one credit reply per order in the outboxes, all
  * published; each service's dedup table holding each consumed event exactly once, completed; no
- * order the clients were told about missing. Violations are collected, not thrown one by one.
+ * order the clients were told about missing; nothing dead-lettered. Violations are collected, not thrown one by one.
  */
 final class SagaAudit {
   private static final Set<String> REPLY_TYPES = Set.of("CustomerCreditReserved", "CustomerCreditReservationFailed");
@@ -41,26 +43,67 @@ final class SagaAudit {
 
   private SagaAudit() {}
 
-  /** Waits until nothing is pending anywhere: no PENDING order, unpublished outbox row or queued message. */
+  /**
+   * Waits until nothing is pending anywhere: no PENDING order, unpublished outbox row or queued
+   * (visible, in-flight or delayed) message. Stops waiting early when only PENDING orders remain
+   * for 10 s with nothing left in flight to finish them: their events are gone (dead-lettered or
+   * lost), which the audit then reports.
+   */
   static void awaitSettled(SagaSystem system, Duration timeout) {
+    long[] idleSince = {0};
     await("the saga settles (no pending order, outbox row or queued message)")
         .atMost(timeout)
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> pendingWork(system) == 0);
+        .until(() -> {
+          long inFlight = inFlight(system);
+          long pending = Postgres.count("SELECT count(*) FROM " + system.orderSchema + ".orders WHERE state = 'PENDING'");
+          if (inFlight > 0 || pending == 0) {
+            idleSince[0] = 0;
+            return inFlight + pending == 0;
+          }
+          if (idleSince[0] == 0) {
+            idleSince[0] = System.nanoTime();
+          }
+          return System.nanoTime() - idleSince[0] > 10_000_000_000L;
+        });
   }
 
   static long pendingWork(SagaSystem s) {
-    return Postgres.count("SELECT count(*) FROM " + s.orderSchema + ".orders WHERE state = 'PENDING'")
-        + Postgres.count("SELECT count(*) FROM " + s.orderSchema + ".evently_outbox WHERE published_at IS NULL")
+    return Postgres.count("SELECT count(*) FROM " + s.orderSchema + ".orders WHERE state = 'PENDING'") + inFlight(s);
+  }
+
+  /** Unpublished outbox rows and queued messages: work that will still happen by itself. */
+  private static long inFlight(SagaSystem s) {
+    return Postgres.count("SELECT count(*) FROM " + s.orderSchema + ".evently_outbox WHERE published_at IS NULL")
         + Postgres.count("SELECT count(*) FROM " + s.customerSchema + ".evently_outbox WHERE published_at IS NULL")
         + s.depth(SagaSystem.CUSTOMER_QUEUE)
         + s.depth(SagaSystem.ORDER_QUEUE);
   }
 
-  /** Audits a settled system after {@code traffic} (what the clients were told). */
+  /**
+   * Audits a settled system after {@code traffic} (what the clients were told); the dead-letter
+   * queues must be empty (each dead letter found is a violation, described).
+   */
   static Report audit(SagaSystem s, Map<String, BigDecimal> customers, OrderTraffic.Result traffic) {
-    List<OrderTraffic.Placed> accepted = traffic.accepted();
     List<String> v = new ArrayList<>();
+    for (String queue : List.of(SagaSystem.CUSTOMER_QUEUE, SagaSystem.ORDER_QUEUE)) {
+      for (Message m : s.drain(SagaSystem.dlq(queue))) {
+        MessageAttributeValue reason = m.messageAttributes().get("dlq-reason");
+        v.add("dead-lettered from " + queue + " after " + m.attributesAsStrings().get("ApproximateReceiveCount")
+            + " receives in the DLQ, " + (reason == null ? "by the redrive policy" : "as " + reason.stringValue())
+            + ": " + m.body().substring(0, Math.min(300, m.body().length())));
+      }
+    }
+    return audit(s, customers, traffic, v);
+  }
+
+  /** Like {@link #audit(SagaSystem, Map, OrderTraffic.Result)} but leaves the dead-letter queues alone. */
+  static Report auditIgnoringDeadLetters(SagaSystem s, Map<String, BigDecimal> customers, OrderTraffic.Result traffic) {
+    return audit(s, customers, traffic, new ArrayList<>());
+  }
+
+  private static Report audit(SagaSystem s, Map<String, BigDecimal> customers, OrderTraffic.Result traffic, List<String> v) {
+    List<OrderTraffic.Placed> accepted = traffic.accepted();
     record Order(String customer, BigDecimal total, String state) {}
     record Reservation(BigDecimal amount, String state) {}
     Map<String, Order> orders = new HashMap<>();
