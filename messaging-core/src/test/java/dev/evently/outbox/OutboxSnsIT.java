@@ -28,6 +28,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
 /** The outbox end to end: PostgreSQL, relays, SnsPublisher, moto SNS -> SQS. */
 @LocalAws
 class OutboxSnsIT {
+  /** Bounds an SNS call through the proxy; generous: a call that times out may still have published. */
+  private static final Duration SNS_CALL_TIMEOUT = Duration.ofSeconds(5);
+
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private HikariDataSource ds;
   private Outbox outbox;
@@ -60,7 +63,10 @@ class OutboxSnsIT {
             .outbox(outbox)
             .publishers(Map.of("order-events", publisher))
             .retryBackoff(Duration.ofMillis(200), Duration.ofMillis(500))
-            .publishTimeout(Duration.ofSeconds(3))
+            // longer than a publish can take (2 attempts of at most SNS_CALL_TIMEOUT): a row is only marked
+            // failed once its publish has failed, never while a retry may still succeed (that would be a
+            // duplicate, which the tests rule out)
+            .publishTimeout(SNS_CALL_TIMEOUT.multipliedBy(3))
             .build();
     closing(relay).start();
     return relay;
@@ -151,7 +157,7 @@ class OutboxSnsIT {
         closing(
             aws.configure(SnsAsyncClient.builder())
                 .endpointOverride(proxy.endpoint())
-                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(2)))
+                .overrideConfiguration(c -> c.apiCallTimeout(SNS_CALL_TIMEOUT))
                 .build());
     relay(viaProxy, topic);
     proxy.cut();
