@@ -59,7 +59,7 @@ class SqsConsumerConcurrencyIT {
       // saturated: no fifth handler starts and no fifth message is even received
       await()
           .during(Duration.ofSeconds(1))
-          .atMost(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(5))
           .until(() -> blocking.started() == 4 && received() == 4);
       blocking.release();
       await().atMost(DEADLINE).until(() -> blocking.finished().size() == 15);

@@ -73,7 +73,7 @@ class IdempotentHandlerTest {
     // Four leases long, every copy finds the claim held.
     await()
         .during(Duration.ofMillis(1200))
-        .atMost(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
         .pollInterval(Duration.ofMillis(50))
         .until(
             () -> {

@@ -100,7 +100,7 @@ abstract class JdbcIdempotentHandlerContract {
     CompletableFuture<Void> first = CompletableFuture.runAsync(() -> handleUnchecked(handler, event));
     assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
     CompletableFuture<Void> copy = CompletableFuture.runAsync(() -> handleUnchecked(handler, event));
-    await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> !copy.isDone());
+    await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !copy.isDone());
     finish.countDown();
     first.get(10, TimeUnit.SECONDS);
     copy.get(10, TimeUnit.SECONDS);

@@ -76,8 +76,8 @@ class KilledConsumerIT {
     pb.environment().put("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
     child = pb.start();
 
-    await()
-        .atMost(Duration.ofSeconds(30))
+    await() // a JVM start, a consumer start and a receive: slow on a loaded machine
+        .atMost(Duration.ofSeconds(60))
         .failFast("child exited", () -> !child.isAlive())
         .until(() -> Files.exists(marker));
     assertThat(Files.readString(marker)).isEqualTo(event.id());

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.evently.consume.SqsConsumer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CountDownLatch;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
@@ -34,7 +35,10 @@ public final class KilledConsumerMain {
                 "billing",
                 (event, tx) -> {
                   ConsumerFixtures.recordEffect(event, tx);
-                  Files.writeString(marker, event.id());
+                  // written whole, then renamed: the test never sees an empty or partial marker
+                  Path partial = marker.resolveSibling(marker.getFileName() + ".partial");
+                  Files.writeString(partial, event.id());
+                  Files.move(partial, marker, StandardCopyOption.ATOMIC_MOVE);
                   never.await();
                 }),
             1);
