@@ -19,6 +19,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,23 +133,25 @@ class OutboxSnsIT {
   }
 
   @Test
-  void twoRelaysDeliver100EventsToASubscribedQueueOnceEach(
+  void twoRelaysDeliver500EventsToASubscribedQueueOnceEach(
       AwsBackend aws, AwsFixtures fixtures, TestNames names) throws Exception {
     String topic = fixtures.createTopic(names.topic("orders"));
     String queue = fixtures.createQueue(names.queue("orders"));
     fixtures.subscribe(topic, queue, true, null);
-    // small batches: each relay takes many turns, next to the other. Not more events: moto's receive slows
-    // down with the depth of the queue, and with 500 a loaded machine could not drain it within a minute
-    relay(aws.snsAsync(), topic, 10);
-    relay(aws.snsAsync(), topic, 10);
-    List<Event<OrderPlaced>> events = events("o-", 100);
-    for (int i = 0; i < 100; i += 10) {
-      commit(events.subList(i, i + 10), true);
+    // small batches: each relay takes many turns, next to the other
+    relay(aws.snsAsync(), topic, 25);
+    relay(aws.snsAsync(), topic, 25);
+    List<Event<OrderPlaced>> events = events("o-", 500);
+    // drain while the relays publish, as a subscriber would: moto's ReceiveMessage slows down with the
+    // depth of the queue, and a loaded machine could not drain 500 queued messages within the deadline
+    CompletableFuture<List<Message>> draining =
+        CompletableFuture.supplyAsync(() -> fixtures.receiveAll(queue, Duration.ofSeconds(120), 500));
+    for (int i = 0; i < 500; i += 50) {
+      commit(events.subList(i, i + 50), true);
     }
 
-    List<Message> received = fixtures.receiveAll(queue, Duration.ofSeconds(60), 100);
-    List<String> ids = receivedIds(received);
-    assertThat(ids).hasSize(100);
+    List<String> ids = receivedIds(draining.get(150, TimeUnit.SECONDS));
+    assertThat(ids).hasSize(500);
     assertThat(fixtures.approximateDepth(queue)).as("no duplicates left").isZero();
     assertThat(new HashSet<>(ids)).isEqualTo(ids(events));
     assertThat(TestDatabases.count(ds, "SELECT COUNT(*) FROM evently_outbox WHERE published_at IS NULL")).isZero();
