@@ -17,6 +17,11 @@ public final class EventAttributes {
   public static final String DLQ_ATTEMPTS = "dlq-attempts";
   /** When the message was dead-lettered (ISO-8601). */
   public static final String DLQ_FAILED_AT = "dlq-failed-at";
+  /**
+   * Comma-separated names of the original message attributes left off a dead-lettered message
+   * because SQS allows at most 10 attributes per message; present only when some were dropped.
+   */
+  public static final String DLQ_DROPPED_ATTRIBUTES = "dlq-dropped-attributes";
   /** Prefix of all dead-letter attributes. */
   public static final String DLQ_PREFIX = "dlq-";
 

@@ -1,0 +1,117 @@
+package dev.evently.consume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.evently.event.EventCodec;
+import dev.evently.event.EventTypes;
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+
+class SqsConsumerBuilderTest {
+  record OrderCreated(String orderId) {}
+
+  record NotRegistered(String x) {}
+
+  private final EventCodec codec = EventCodec.of(EventTypes.builder().register(OrderCreated.class).build());
+  /** A real client pointing at a closed port: building never calls it; one per class (closing takes ~2 s). */
+  private static final SqsAsyncClient client =
+      SqsAsyncClient.builder()
+          .region(Region.US_EAST_1)
+          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y")))
+          .endpointOverride(URI.create("http://127.0.0.1:9"))
+          .overrideConfiguration(
+              c -> c.apiCallTimeout(Duration.ofSeconds(3)).retryStrategy(AwsRetryStrategy.doNotRetry()))
+          .build();
+
+  @AfterAll
+  static void closeClient() {
+    client.close();
+  }
+
+  private SqsConsumer.Builder valid() {
+    return SqsConsumer.builder().client(client).queueName("orders").codec(codec).handle(OrderCreated.class, e -> {});
+  }
+
+  @Test
+  void buildsWithDefaultsAndNamesAfterTheQueue() {
+    SqsConsumer consumer = valid().build();
+    assertThat(consumer.name()).isEqualTo("orders");
+    assertThat(consumer.isRunning()).isFalse();
+    assertThat(consumer.lastReceiveError()).isEmpty();
+    assertThat(valid().name("billing").build().name()).isEqualTo("billing");
+  }
+
+  @Test
+  void defaultReceiveConcurrencyScalesWithMaxInFlight() {
+    assertThat(SqsConsumer.defaultReceiveConcurrency(1)).isEqualTo(1);
+    assertThat(SqsConsumer.defaultReceiveConcurrency(10)).isEqualTo(1);
+    assertThat(SqsConsumer.defaultReceiveConcurrency(20)).isEqualTo(2);
+    assertThat(SqsConsumer.defaultReceiveConcurrency(500)).isEqualTo(2);
+  }
+
+  @Test
+  void requiredFieldsAreNamed() {
+    assertThatThrownBy(() -> SqsConsumer.builder().build()).hasMessage("client must be set");
+    assertThatThrownBy(() -> SqsConsumer.builder().client(client).build()).hasMessage("queueName must be set");
+    assertThatThrownBy(() -> SqsConsumer.builder().client(client).queueName("q").build())
+        .hasMessage("codec must be set");
+    assertThatThrownBy(() -> SqsConsumer.builder().client(client).queueName("q").codec(codec).build())
+        .hasMessageStartingWith("handlers must not be empty");
+  }
+
+  @Test
+  void settersRejectInvalidValuesNamingTheField() {
+    SqsConsumer.Builder b = SqsConsumer.builder();
+    assertThatThrownBy(() -> b.client(null)).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("client");
+    assertThatThrownBy(() -> b.queueName(" ")).hasMessageStartingWith("queueName");
+    assertThatThrownBy(() -> b.name("")).hasMessageStartingWith("name");
+    assertThatThrownBy(() -> b.maxInFlight(0)).hasMessageStartingWith("maxInFlight");
+    assertThatThrownBy(() -> b.receiveConcurrency(0)).hasMessageStartingWith("receiveConcurrency");
+    assertThatThrownBy(() -> b.waitTime(Duration.ofSeconds(21))).hasMessageStartingWith("waitTime");
+    assertThatThrownBy(() -> b.waitTime(Duration.ofMillis(1500))).hasMessageStartingWith("waitTime");
+    assertThatThrownBy(() -> b.waitTime(Duration.ofSeconds(-1))).hasMessageStartingWith("waitTime");
+    assertThatThrownBy(() -> b.visibilityTimeout(Duration.ZERO)).hasMessageStartingWith("visibilityTimeout");
+    assertThatThrownBy(() -> b.visibilityTimeout(Duration.ofHours(13))).hasMessageStartingWith("visibilityTimeout");
+    assertThatThrownBy(() -> b.shutdownTimeout(Duration.ofSeconds(-1))).hasMessageStartingWith("shutdownTimeout");
+    assertThatThrownBy(() -> b.backoff(null)).hasMessageStartingWith("backoff");
+    assertThatThrownBy(() -> b.executor(null)).hasMessageStartingWith("executor");
+    assertThatThrownBy(() -> b.meterRegistry(null)).hasMessageStartingWith("meterRegistry");
+    assertThatThrownBy(() -> b.handle(OrderCreated.class, null)).hasMessageStartingWith("handler");
+    b.waitTime(Duration.ZERO).waitTime(Duration.ofSeconds(20)).visibilityTimeout(Duration.ofHours(12));
+  }
+
+  @Test
+  void handlersMustBeRegisteredTypesAndUnique() {
+    assertThatThrownBy(() -> valid().handle(NotRegistered.class, e -> {}).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("NotRegistered is not registered in the codec's types");
+    assertThatThrownBy(() -> valid().handle(OrderCreated.class, e -> {}))
+        .hasMessageContaining("already registered");
+  }
+
+  @Test
+  void receiveConcurrencyMayNotExceedMaxInFlight() {
+    assertThatThrownBy(() -> valid().maxInFlight(2).receiveConcurrency(3).build())
+        .hasMessage("receiveConcurrency must be <= maxInFlight");
+  }
+
+  @Test
+  void startFailsClearlyWhenSqsCannotBeReachedAndCloseIsIdempotent() {
+    SqsConsumer consumer = valid().build();
+    assertThatThrownBy(consumer::start)
+        .isInstanceOf(ConsumerStartException.class)
+        .hasMessageContaining("resolving queue 'orders' failed");
+    assertThat(consumer.isRunning()).isFalse();
+    consumer.close();
+    consumer.close();
+    assertThatThrownBy(consumer::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+  }
+}

@@ -1,0 +1,121 @@
+package dev.evently.consume;
+
+import static dev.evently.consume.ConsumerITSupport.DEADLINE;
+import static dev.evently.consume.ConsumerITSupport.order;
+import static dev.evently.consume.ConsumerITSupport.visibility;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.evently.consume.ConsumerITSupport.OrderCreated;
+import dev.evently.event.Event;
+import dev.evently.event.EventAttributes;
+import dev.evently.localstack.AwsFixtures;
+import dev.evently.localstack.AwsFixtures.QueueWithDlq;
+import dev.evently.localstack.LocalAws;
+import dev.evently.localstack.TestNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** Bounded concurrency, competing consumers, SNS-wrapped messages. */
+@LocalAws
+class SqsConsumerConcurrencyIT {
+  private final ConsumerITSupport support;
+  private final AwsFixtures aws;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  SqsConsumerConcurrencyIT(SqsClient sqs, SqsAsyncClient sqsAsync, AwsFixtures aws) {
+    this.support = new ConsumerITSupport(sqs, sqsAsync, aws);
+    this.aws = aws;
+  }
+
+  @Test
+  void neverRunsMoreThanMaxInFlightHandlersAtOnce(TestNames names) {
+    String queue = names.queue("bounded");
+    QueueWithDlq q = aws.createQueueWithDlq(queue, 5, visibility(30));
+    List<String> sent = support.sendAll(q.url(), IntStream.range(0, 15).mapToObj(i -> order("b-" + i)).toList());
+    BlockingHandler<OrderCreated> blocking = new BlockingHandler<>();
+    ExecutorService manyThreads = Executors.newCachedThreadPool();
+    try (SqsConsumer consumer =
+        support
+            .consumer(queue, blocking, registry)
+            .maxInFlight(4)
+            .receiveConcurrency(2)
+            .executor(manyThreads)
+            .build()
+            .start()) {
+      await().atMost(DEADLINE).until(() -> blocking.started() == 4);
+      // saturated: no fifth handler starts and no fifth message is even received
+      await()
+          .during(Duration.ofSeconds(1))
+          .atMost(Duration.ofSeconds(3))
+          .until(() -> blocking.started() == 4 && received() == 4);
+      blocking.release();
+      await().atMost(DEADLINE).until(() -> blocking.finished().size() == 15);
+      await().atMost(DEADLINE).until(() -> support.messagesIn(q.url()) == 0);
+    } finally {
+      manyThreads.shutdownNow();
+    }
+    assertThat(blocking.maxRunning()).isEqualTo(4);
+    assertThat(blocking.finished()).containsExactlyInAnyOrderElementsOf(sent);
+  }
+
+  @Test
+  void twoCompetingConsumersHandleEveryMessageOfABatchOf200(TestNames names) {
+    String queue = names.queue("competing");
+    QueueWithDlq q = aws.createQueueWithDlq(queue, 5, visibility(30));
+    List<String> sent = support.sendAll(q.url(), IntStream.range(0, 200).mapToObj(i -> order("c-" + i)).toList());
+    Map<String, String> handledBy = new ConcurrentHashMap<>();
+    EventHandler<OrderCreated> a = e -> handledBy.putIfAbsent(e.id(), "a");
+    EventHandler<OrderCreated> b = e -> handledBy.putIfAbsent(e.id(), "b");
+
+    try (SqsConsumer first = support.consumer(queue, a, registry).name("first").build().start();
+        SqsConsumer second = support.consumer(queue, b, new SimpleMeterRegistry()).name("second").build().start()) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> handledBy.size() == 200);
+      await().atMost(DEADLINE).until(() -> support.messagesIn(q.url()) == 0);
+    }
+    assertThat(handledBy.keySet()).containsExactlyInAnyOrderElementsOf(sent);
+    assertThat(handledBy.values()).contains("a", "b");
+    assertThat(support.messagesIn(q.dlqUrl())).isZero();
+  }
+
+  @Test
+  void decodesMessagesWrappedInTheSnsEnvelope(TestNames names, SnsClient sns) {
+    String queue = names.queue("wrapped");
+    QueueWithDlq q = aws.createQueueWithDlq(queue, 5, visibility(30));
+    String topic = aws.createTopic(names.topic("orders"));
+    aws.subscribe(topic, q.url(), false, null);
+    RecordingHandler<OrderCreated> handler = new RecordingHandler<>();
+    Event<OrderCreated> event = order("w-1");
+
+    sns.publish(
+        p ->
+            p.topicArn(topic)
+                .message(ConsumerITSupport.CODEC.encode(event))
+                .messageAttributes(
+                    Map.of(
+                        EventAttributes.TYPE,
+                        MessageAttributeValue.builder().dataType("String").stringValue(event.type()).build())));
+
+    try (SqsConsumer consumer = support.consumer(queue, handler, registry).build().start()) {
+      await().atMost(DEADLINE).until(() -> handler.succeeded().size() == 1);
+      await().atMost(DEADLINE).until(() -> support.messagesIn(q.url()) == 0);
+    }
+    assertThat(handler.succeeded()).containsExactly(event);
+  }
+
+  private double received() {
+    var c = registry.find("evently.consumer.received").counter();
+    return c == null ? 0 : c.count();
+  }
+}
