@@ -1,12 +1,39 @@
 package dev.evently.bench;
 
+import dev.evently.consume.SqsConsumer;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
-/** Our consumer ({@code dev.evently.consume.SqsConsumer}); wired once that branch is merged. */
-final class OursConsumer {
-  private OursConsumer() {}
+/**
+ * Our consumer, {@link SqsConsumer}, with its defaults except max in-flight (its own handler pool
+ * of maxInFlight threads, 20 s long poll). The benchmark queues have no dead-letter queue.
+ */
+final class OursConsumer implements ConsumerVariant {
+  private final SqsConsumer consumer;
 
-  static ConsumerVariant create(SqsAsyncClient sqs, String queueName, int maxInFlight, ConsumerVariant.Handler handler) {
-    throw new UnsupportedOperationException("our consumer is not merged yet");
+  private OursConsumer(SqsConsumer consumer) {
+    this.consumer = consumer;
+  }
+
+  static ConsumerVariant create(
+      SqsAsyncClient sqs, String queueName, int maxInFlight, ConsumerVariant.Handler handler) {
+    return new OursConsumer(
+        SqsConsumer.builder()
+            .client(sqs)
+            .queueName(queueName)
+            .codec(BenchEvent.codec())
+            .maxInFlight(maxInFlight)
+            .allowMissingDeadLetterQueue(true)
+            .handle(BenchEvent.class, event -> handler.handle(event.id()))
+            .build());
+  }
+
+  @Override
+  public void start() {
+    consumer.start();
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
   }
 }
