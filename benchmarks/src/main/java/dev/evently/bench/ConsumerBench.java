@@ -26,7 +26,8 @@ final class ConsumerBench {
       throws Exception {
     EventCodec codec = BenchEvent.codec();
     SqsAsyncClient control = Aws.sqs(endpoint);
-    SqsAsyncClient client = Aws.sqs(endpoint);
+    CallStats calls = new CallStats();
+    SqsAsyncClient client = Aws.sqs(endpoint, calls);
     String name = Aws.uniqueName(bench + "-" + variant);
     String url = Aws.createQueue(control, name);
     long total = (long) warmup + messages;
@@ -60,6 +61,7 @@ final class ConsumerBench {
         double frac = prevDepth == depth ? 1 : (double) (prevDepth - messages) / (prevDepth - depth);
         t0 = prevT + frac * (now - prevT);
         cpu0 = Result.cpuNanos();
+        calls.startCounting();
       }
       if (memory && Double.isNaN(heapMib) && depth <= messages / 2) {
         heapMib = Result.heapAfterGcMib();
@@ -76,6 +78,7 @@ final class ConsumerBench {
                 .put("cpu_ms_per_msg", Result.round((cpu1 - cpu0) / 1e6 / messages, 4))
                 .put("handled", handled.get())
                 .put("total_preloaded", total);
+        calls.addTo(r);
         if (memory) {
           r.put("heap_after_gc_mib", Result.round(heapMib, 1)).put("rss_mib", Result.round(rssMib, 1));
         }

@@ -68,6 +68,10 @@ public final class Main {
         throw new IllegalArgumentException("unknown benchmark: " + bench);
     }
     result.print();
+    // A JFR recording started with -XX:StartFlightRecording=filename=... is written here, as halt skips it.
+    for (jdk.jfr.Recording r : jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings()) {
+      r.stop();
+    }
     // Threads of the variant under test may still be polling: end the JVM without waiting for them.
     Runtime.getRuntime().halt(0);
   }

@@ -15,16 +15,19 @@ final class OursConsumer implements ConsumerVariant {
   }
 
   static ConsumerVariant create(
-      SqsAsyncClient sqs, String queueName, int maxInFlight, ConsumerVariant.Handler handler) {
-    return new OursConsumer(
+      SqsAsyncClient sqs, String queueName, int maxInFlight, int receiveConcurrency, ConsumerVariant.Handler handler) {
+    SqsConsumer.Builder builder =
         SqsConsumer.builder()
             .client(sqs)
             .queueName(queueName)
             .codec(BenchEvent.codec())
             .maxInFlight(maxInFlight)
             .allowMissingDeadLetterQueue(true)
-            .handle(BenchEvent.class, event -> handler.handle(event.id()))
-            .build());
+            .handle(BenchEvent.class, event -> handler.handle(event.id()));
+    if (receiveConcurrency > 0) {
+      builder.receiveConcurrency(receiveConcurrency);
+    }
+    return new OursConsumer(builder.build());
   }
 
   @Override

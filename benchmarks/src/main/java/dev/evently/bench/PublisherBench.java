@@ -148,11 +148,12 @@ final class PublisherBench {
 
     Map<String, Long> publishedAt = new ConcurrentHashMap<>();
     Map<String, Long> handledAt = new ConcurrentHashMap<>();
+    Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
     ConsumerVariant.Handler handler = x -> handledAt.putIfAbsent(BenchEvent.idOf(x), System.nanoTime());
     boolean isOurs = variant.equals("ours");
     ConsumerVariant consumer =
         isOurs
-            ? OursConsumer.create(sqs, queueName, 10, handler)
+            ? OursConsumer.create(sqs, queueName, 10, 0, handler)
             : new RawConsumer(sqs, queueUrl, 1, 0, 20, handler);
     EventPublisher publisher = isOurs ? OursPublisher.create(sns, topicArn, codec) : null;
     consumer.start();
@@ -168,11 +169,11 @@ final class PublisherBench {
       next += intervalNanos;
       Event<BenchEvent> event = BenchEvent.event(i);
       publishedAt.put(event.id(), System.nanoTime());
-      if (isOurs) {
-        sent.add(publisher.publish(event));
-      } else {
-        sent.add(sns.publish(r -> r.topicArn(topicArn).message(codec.encode(event))));
-      }
+      CompletableFuture<?> call =
+          isOurs
+              ? publisher.publish(event)
+              : sns.publish(r -> r.topicArn(topicArn).message(codec.encode(event)));
+      sent.add(call.whenComplete((ok, err) -> acceptedAt.put(event.id(), System.nanoTime())));
     }
     CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
     long deadline = System.nanoTime() + 30_000_000_000L;
@@ -185,11 +186,19 @@ final class PublisherBench {
             .mapToDouble(e -> (handledAt.get(e.getKey()) - e.getValue()) / 1e6)
             .sorted()
             .toArray();
+    double[] publishMs =
+        publishedAt.entrySet().stream()
+            .filter(e -> acceptedAt.containsKey(e.getKey()))
+            .mapToDouble(e -> (acceptedAt.get(e.getKey()) - e.getValue()) / 1e6)
+            .sorted()
+            .toArray();
     return new Result("b4e2e", variant)
         .put("messages", messages)
         .put("rate_per_s", rate)
         .put("received", ms.length)
         .put("e2e_p50_ms", Result.round(Result.percentile(ms, 50), 2))
-        .put("e2e_p99_ms", Result.round(Result.percentile(ms, 99), 2));
+        .put("e2e_p99_ms", Result.round(Result.percentile(ms, 99), 2))
+        .put("publish_p50_ms", Result.round(Result.percentile(publishMs, 50), 2))
+        .put("publish_p99_ms", Result.round(Result.percentile(publishMs, 99), 2));
   }
 }

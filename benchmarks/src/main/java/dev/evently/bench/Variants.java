@@ -5,7 +5,7 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 /**
  * Consumer variants by name: {@code raw-w<W>} (W receive/delete loops, handler inline), {@code
  * raw-p<N>} (N/10 loops, each handling its 10 messages in parallel: N in flight), {@code sca-<N>}
- * (Spring Cloud AWS, maxConcurrentMessages N), {@code ours-<N>} (our consumer, max in-flight N).
+ * (Spring Cloud AWS, maxConcurrentMessages N), {@code ours-<N>} (our consumer, max in-flight N; {@code ours-NrC} also sets receiveConcurrency C).
  */
 final class Variants {
   private Variants() {}
@@ -30,7 +30,12 @@ final class Variants {
       case "sca":
         return new ScaConsumer(sqs, queueName, Integer.parseInt(param), null, handler);
       case "ours":
-        return OursConsumer.create(sqs, queueName, Integer.parseInt(param), handler);
+        // ours-N uses the consumer's defaults; ours-NrC sets receiveConcurrency C (diagnostics)
+        int r = param.indexOf('r');
+        return r < 0
+            ? OursConsumer.create(sqs, queueName, Integer.parseInt(param), 0, handler)
+            : OursConsumer.create(
+                sqs, queueName, Integer.parseInt(param.substring(0, r)), Integer.parseInt(param.substring(r + 1)), handler);
       default:
         throw new IllegalArgumentException("unknown consumer variant: " + variant);
     }
