@@ -25,10 +25,10 @@ done
 
 if [ "$MODE" = quick ]; then
   EMQ_WARMUP=10000
-  B1_VARIANTS="raw-w50 ours-10 ours-50 sca-10 sca-50"; B1_MSGS=5000; B1_WARMUP=1000
-  B2_MSGS=4000; B2_WARMUP=1000
-  B3_SEQ=150; B3_MSGS=2000; B3_WARMUP=200; B3_VARIANTS="ours raw-batch-4"
-  B4_BATCHES=30; B4_E2E_MSGS=60
+  B1_VARIANTS="raw-w50 ours-10 ours-50 sca-10 sca-50"; B1_MSGS=4000; B1_WARMUP=1000
+  B2_MSGS=3000; B2_WARMUP=500
+  B3_SEQ=100; B3_MSGS=1500; B3_WARMUP=200; B3_VARIANTS="ours raw-batch-4"
+  B4_BATCHES=20; B4_E2E_MSGS=40
   B4ACK_VARIANTS="ours-10 sca-10"; B4E2E_VARIANTS="ours"; B4STOP_VARIANTS="ours-10"
 else
   EMQ_WARMUP=20000
@@ -86,7 +86,7 @@ run_group() {
   local bench="$1" variants="$2"; shift 2
   for r in $(seq 1 "$RUNS"); do
     for v in $variants; do
-      local line
+      local line t0=$SECONDS
       line=$(timeout 300 java "${JAVA_OPTS[@]}" -cp "$CP" dev.evently.bench.Main "$bench" "$v" "$@" 2>>"$LOG" | grep '^RESULT ' || true)
       if [ -z "$line" ]; then
         echo "   $bench $v run $r FAILED (see $LOG)" >&2
@@ -95,7 +95,7 @@ run_group() {
       fi
       line="${line#RESULT }"
       echo "${line%\}},\"run\":$r}" >> "$RESULTS"
-      echo "   $bench $v run $r: $line"
+      echo "   $bench $v run $r ($((SECONDS - t0)) s): $line"
     done
   done
 }

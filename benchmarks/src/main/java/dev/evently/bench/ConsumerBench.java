@@ -111,7 +111,7 @@ final class ConsumerBench {
         Variants.consumer(
             variant, client, url, name, 20, x -> returnedAt.put(BenchEvent.idOf(x), System.nanoTime()));
     consumer.start();
-    Thread.sleep(1000);
+    Thread.sleep(500);
     int expected = batches * perBatch;
     long seq = 0;
     for (int b = 0; b < batches; b++) {

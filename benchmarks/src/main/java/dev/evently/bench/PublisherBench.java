@@ -157,7 +157,7 @@ final class PublisherBench {
             : new RawConsumer(sqs, queueUrl, 1, 0, 20, handler);
     EventPublisher publisher = isOurs ? OursPublisher.create(sns, topicArn, codec) : null;
     consumer.start();
-    Thread.sleep(1000);
+    Thread.sleep(500);
 
     long intervalNanos = 1_000_000_000L / rate;
     long next = System.nanoTime();
