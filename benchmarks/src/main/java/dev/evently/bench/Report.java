@@ -56,7 +56,8 @@ final class Report {
     Result.JSON.writerWithDefaultPrettyPrinter().writeValue(new File(jsonOut), root);
     System.out.println(report.table(medians));
     System.out.println(targetTable(root.get("targets")));
-    chart(medians, pngOut);
+    Files.writeString(Path.of(jsonOut.replaceAll("\\.json$", "") + ".md"), markdown(medians, root.get("targets"), ratios));
+    chart(medians, pngOut, root.get("machine"), mode);
   }
 
   private ObjectNode medians() {
@@ -226,6 +227,57 @@ final class Report {
     return sb.toString();
   }
 
+  /** The same figures as Markdown tables, for docs/BENCHMARKS.md. */
+  private static String markdown(ObjectNode medians, JsonNode targets, ObjectNode ratios) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| benchmark | variant | runs | msg/s (median) | min | max | client CPU ms/msg | other medians |\n");
+    sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
+    medians.fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode m = e.getValue();
+              String[] key = e.getKey().split("/", 2);
+              StringBuilder other = new StringBuilder();
+              m.fieldNames()
+                  .forEachRemaining(
+                      f -> {
+                        if (f.endsWith("_ms") || f.endsWith("_mib") || f.equals("msgs_per_receive")) {
+                          other.append(other.length() == 0 ? "" : ", ").append(f).append(' ').append(m.get(f).asDouble());
+                        }
+                      });
+              sb.append(
+                  String.format(
+                      "| %s | %s | %d | %s | %s | %s | %s | %s |%n",
+                      key[0],
+                      key[1],
+                      m.get("runs").asInt(),
+                      fmt(m, "msg_per_s"),
+                      fmt(m, "msg_per_s_min"),
+                      fmt(m, "msg_per_s_max"),
+                      m.has("cpu_ms_per_msg") ? String.format("%.3f", m.get("cpu_ms_per_msg").asDouble()) : "",
+                      other));
+            });
+    sb.append("\n| target | value | bound | met |\n| --- | ---: | ---: | --- |\n");
+    targets.fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode t = e.getValue();
+              boolean missing = t.get("value") == null || t.get("value").isNull();
+              sb.append(
+                  String.format(
+                      "| `%s` | %s | %s | %s |%n",
+                      e.getKey(),
+                      missing ? "n/a" : String.format("%.3f", t.get("value").asDouble()),
+                      t.get("target").asText(),
+                      t.get("met").isNull() ? "n/a" : t.get("met").asBoolean() ? "yes" : "**no**"));
+            });
+    sb.append("\n| ratio or figure | value |\n| --- | ---: |\n");
+    ratios.fields()
+        .forEachRemaining(
+            e -> sb.append(String.format("| `%s` | %s |%n", e.getKey(), e.getValue().isNull() ? "n/a" : e.getValue().asText())));
+    return sb.toString();
+  }
+
   private static ObjectNode machine() {
     ObjectNode m = Result.JSON.createObjectNode();
     m.put("cores", Runtime.getRuntime().availableProcessors());
@@ -248,7 +300,7 @@ final class Report {
   }
 
   /** Horizontal bars of median msg/s by variant, one group per throughput benchmark. */
-  private static void chart(ObjectNode medians, String pngOut) throws IOException {
+  private static void chart(ObjectNode medians, String pngOut, JsonNode machine, String mode) throws IOException {
     String[][] groups = {
       {"b1", "B1 consumer, no-op handler (msg/s deleted)"},
       {"b2", "B2 consumer, 20 ms handler, 100 in flight (msg/s)"},
@@ -268,7 +320,7 @@ final class Report {
     int rowH = 26;
     int left = 150;
     int width = 900;
-    int height = 40 + rows.size() * rowH;
+    int height = 58 + rows.size() * rowH;
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -278,13 +330,20 @@ final class Report {
     g.setColor(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
     g.drawString("evently benchmarks: median throughput by variant", 10, 22);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    g.drawString(
+        String.format(
+            "%s mode; %d cores (%s); blue = ours, green = Spring Cloud AWS 3.4, grey = raw SDK, orange = sequential",
+            mode, machine.path("cores").asInt(), machine.path("cpu").asText("?")),
+        10,
+        40);
     double max = 1;
     for (Object[] r : rows) {
       if (r[1] != null) {
         max = Math.max(max, (Double) r[1]);
       }
     }
-    int y = 40;
+    int y = 58;
     int barMax = width - left - 90;
     for (Object[] r : rows) {
       String label = (String) r[0];
@@ -307,7 +366,7 @@ final class Report {
     }
     g.setColor(Color.LIGHT_GRAY);
     g.setStroke(new BasicStroke(1));
-    g.drawLine(left, 36, left, height - 4);
+    g.drawLine(left, 54, left, height - 4);
     g.dispose();
     ImageIO.write(img, "png", new File(pngOut));
   }
