@@ -261,10 +261,7 @@ public final class SqsConsumer implements AutoCloseable {
     long deadline = System.nanoTime() + shutdownTimeout.toNanos();
     int released = 0;
     for (InFlightMessage m : held) {
-      if (m.abandon()) {
-        held.remove(m);
-        visibility.add(new VisibilityChange(m, 0));
-        capacity.release(1);
+      if (release(m)) {
         released++;
       }
     }
@@ -360,34 +357,63 @@ public final class SqsConsumer implements AutoCloseable {
       return;
     }
     long visNanos = TimeUnit.SECONDS.toNanos(visibilitySeconds);
+    Map<String, List<InFlightMessage>> groups = new LinkedHashMap<>();
     for (Message message : messages) {
-      dispatch(new InFlightMessage(message, now, visNanos));
+      InFlightMessage m = new InFlightMessage(message, now, visNanos);
+      long sent = m.sentTimestampMillis();
+      metrics.received(m.receiveCount(), sent < 0 ? -1 : Math.max(0, System.currentTimeMillis() - sent));
+      held.add(m);
+      String group = setup.fifo() && m.groupId() != null ? m.groupId() : m.messageId();
+      groups.computeIfAbsent(group, g -> new ArrayList<>(1)).add(m);
+    }
+    for (List<InFlightMessage> group : groups.values()) {
+      dispatch(group);
     }
     poll();
   }
 
-  private void dispatch(InFlightMessage m) {
-    long sent = m.sentTimestampMillis();
-    metrics.received(m.receiveCount(), sent < 0 ? -1 : Math.max(0, System.currentTimeMillis() - sent));
-    held.add(m);
+  /**
+   * Runs the messages of one FIFO message group from one receive in order, one after the other;
+   * after a failure the rest of the group is released (visibility 0) so SQS redelivers it after the
+   * failed one. On a standard queue every "group" is a single message.
+   */
+  private void dispatch(List<InFlightMessage> group) {
     try {
-      executor.execute(() -> process(m));
+      executor.execute(
+          () -> {
+            boolean ok = true;
+            for (InFlightMessage m : group) {
+              if (ok) {
+                ok = process(m);
+              } else {
+                release(m);
+              }
+            }
+          });
     } catch (RejectedExecutionException e) {
-      if (m.abandon()) {
-        held.remove(m);
-        visibility.add(new VisibilityChange(m, 0));
-        capacity.release(1);
-        signalIfIdle();
-      }
-      LOG.warn("consumer '{}': executor rejected message {}; made visible again", name, m.messageId());
+      group.forEach(this::release);
+      LOG.warn("consumer '{}': executor rejected {} messages; made visible again", name, group.size());
     }
+  }
+
+  /** Gives a message back to the queue at once unless its handler started; true if it did. */
+  private boolean release(InFlightMessage m) {
+    if (!m.abandon()) {
+      return false;
+    }
+    held.remove(m);
+    visibility.add(new VisibilityChange(m, 0));
+    capacity.release(1);
+    signalIfIdle();
+    return true;
   }
 
   // ---- handling
 
-  private void process(InFlightMessage m) {
+  /** Handles one message; false when it was not finished (failed, or released at shutdown). */
+  private boolean process(InFlightMessage m) {
     if (!m.start()) {
-      return;
+      return false;
     }
     long t0 = System.nanoTime();
     String outcome = "failure";
@@ -439,6 +465,7 @@ public final class SqsConsumer implements AutoCloseable {
       capacity.release(1);
       signalIfIdle();
     }
+    return !outcome.equals("failure");
   }
 
   private static void putMdc(String key, String value) {
@@ -548,12 +575,7 @@ public final class SqsConsumer implements AutoCloseable {
     for (int i = 0; i < batch.size(); i++) {
       VisibilityChange c = batch.get(i);
       messages.add(c.message());
-      entries.add(
-          ChangeMessageVisibilityBatchRequestEntry.builder()
-              .id(Integer.toString(i))
-              .receiptHandle(c.message().receiptHandle())
-              .visibilityTimeout(c.seconds())
-              .build());
+      entries.add(visibilityEntry(i, c.message().receiptHandle(), c.seconds()));
     }
     return client
         .changeMessageVisibilityBatch(b -> b.queueUrl(setup.queueUrl()).entries(entries))
@@ -561,6 +583,14 @@ public final class SqsConsumer implements AutoCloseable {
             (response, error) ->
                 reportFailures(
                     "visibility change", messages, error, error == null ? List.of() : response.failed()));
+  }
+
+  private static ChangeMessageVisibilityBatchRequestEntry visibilityEntry(int id, String receiptHandle, int seconds) {
+    return ChangeMessageVisibilityBatchRequestEntry.builder()
+        .id(Integer.toString(id))
+        .receiptHandle(receiptHandle)
+        .visibilityTimeout(seconds)
+        .build();
   }
 
   private void reportFailures(
@@ -631,12 +661,7 @@ public final class SqsConsumer implements AutoCloseable {
     }
     List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
     for (int i = 0; i < messages.size(); i++) {
-      entries.add(
-          ChangeMessageVisibilityBatchRequestEntry.builder()
-              .id(Integer.toString(i))
-              .receiptHandle(messages.get(i).receiptHandle())
-              .visibilityTimeout(0)
-              .build());
+      entries.add(visibilityEntry(i, messages.get(i).receiptHandle(), 0));
     }
     CompletableFuture<?> f =
         client
@@ -735,38 +760,40 @@ public final class SqsConsumer implements AutoCloseable {
 
     private Builder() {}
 
+    private static <T> T nonNull(T value, String field) {
+      if (value == null) {
+        throw new IllegalArgumentException(field + " must not be null");
+      }
+      return value;
+    }
+
+    private static String nonBlank(String value, String field) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException(field + " must not be blank");
+      }
+      return value;
+    }
+
     /** The SQS client; shared, not closed by the consumer. */
     public Builder client(SqsAsyncClient client) {
-      if (client == null) {
-        throw new IllegalArgumentException("client must not be null");
-      }
-      this.client = client;
+      this.client = nonNull(client, "client");
       return this;
     }
 
     /** The queue's name (not URL); it must exist. */
     public Builder queueName(String queueName) {
-      if (queueName == null || queueName.isBlank()) {
-        throw new IllegalArgumentException("queueName must not be blank");
-      }
-      this.queueName = queueName;
+      this.queueName = nonBlank(queueName, "queueName");
       return this;
     }
 
     /** The name in metrics, MDC and logs; default the queue name. */
     public Builder name(String name) {
-      if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException("name must not be blank");
-      }
-      this.name = name;
+      this.name = nonBlank(name, "name");
       return this;
     }
 
     public Builder codec(EventCodec codec) {
-      if (codec == null) {
-        throw new IllegalArgumentException("codec must not be null");
-      }
-      this.codec = codec;
+      this.codec = nonNull(codec, "codec");
       return this;
     }
 
@@ -775,12 +802,8 @@ public final class SqsConsumer implements AutoCloseable {
      * the codec's {@link dev.evently.event.EventTypes}). One handler per type.
      */
     public <T> Builder handle(Class<T> eventClass, EventHandler<T> handler) {
-      if (eventClass == null) {
-        throw new IllegalArgumentException("eventClass must not be null");
-      }
-      if (handler == null) {
-        throw new IllegalArgumentException("handler must not be null");
-      }
+      nonNull(eventClass, "eventClass");
+      nonNull(handler, "handler");
       if (handlers.containsKey(eventClass)) {
         throw new IllegalArgumentException("a handler for " + eventClass.getName() + " is already registered");
       }
@@ -839,19 +862,13 @@ public final class SqsConsumer implements AutoCloseable {
      * by the consumer. Default: a consumer-owned pool of maxInFlight daemon threads.
      */
     public Builder executor(Executor executor) {
-      if (executor == null) {
-        throw new IllegalArgumentException("executor must not be null");
-      }
-      this.executor = executor;
+      this.executor = nonNull(executor, "executor");
       return this;
     }
 
     /** The delay before a failed message is retried; default {@link Backoff#DEFAULT}. */
     public Builder backoff(Backoff backoff) {
-      if (backoff == null) {
-        throw new IllegalArgumentException("backoff must not be null");
-      }
-      this.backoff = backoff;
+      this.backoff = nonNull(backoff, "backoff");
       return this;
     }
 
@@ -867,10 +884,7 @@ public final class SqsConsumer implements AutoCloseable {
 
     /** Where the {@code evently.consumer.*} meters go; default none. */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
-      if (meterRegistry == null) {
-        throw new IllegalArgumentException("meterRegistry must not be null");
-      }
-      this.meterRegistry = meterRegistry;
+      this.meterRegistry = nonNull(meterRegistry, "meterRegistry");
       return this;
     }
 

@@ -21,6 +21,11 @@ final class FailingHandler<T> implements EventHandler<T> {
     return new FailingHandler<>(e -> true, times);
   }
 
+  /** Fails the first {@code times} attempts of the events matching {@code targets}. */
+  static <T> FailingHandler<T> failTimesFor(int times, Predicate<Event<T>> targets) {
+    return new FailingHandler<>(targets, times);
+  }
+
   /** Always fails the events matching {@code targets}; succeeds for the others. */
   static <T> FailingHandler<T> alwaysFor(Predicate<Event<T>> targets) {
     return new FailingHandler<>(targets, Integer.MAX_VALUE);

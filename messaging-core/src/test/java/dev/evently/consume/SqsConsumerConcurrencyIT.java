@@ -114,6 +114,29 @@ class SqsConsumerConcurrencyIT {
     assertThat(handler.succeeded()).containsExactly(event);
   }
 
+  @Test
+  void fifoGroupIsHandledInOrderAcrossARetryAndPoisonGoesToTheFifoDlq(TestNames names, SqsClient sqs) {
+    String queue = names.fifoQueue("ordered");
+    QueueWithDlq q = aws.createQueueWithDlq(queue, 5, visibility(20));
+    List<Event<OrderCreated>> events = IntStream.range(0, 5).mapToObj(i -> order("f-" + i)).toList();
+    String first = events.get(0).id();
+    FailingHandler<OrderCreated> failFirstOnce = FailingHandler.failTimesFor(1, e -> e.id().equals(first));
+    RecordingHandler<OrderCreated> recording = new RecordingHandler<>(failFirstOnce);
+    for (Event<OrderCreated> e : events) {
+      sqs.sendMessage(
+          b -> b.queueUrl(q.url()).messageBody(ConsumerITSupport.CODEC.encode(e)).messageGroupId("g1").messageDeduplicationId(e.id()));
+    }
+    sqs.sendMessage(b -> b.queueUrl(q.url()).messageBody("not json").messageGroupId("g2").messageDeduplicationId("poison-1"));
+
+    try (SqsConsumer consumer = support.consumer(queue, recording, registry).build().start()) {
+      await().atMost(DEADLINE).until(() -> recording.succeeded().size() == 5);
+      assertThat(aws.receiveAll(q.dlqUrl(), DEADLINE, 1)).singleElement().satisfies(m -> assertThat(m.body()).isEqualTo("not json"));
+      await().atMost(DEADLINE).until(() -> support.messagesIn(q.url()) == 0);
+    }
+    assertThat(recording.succeededIds()).containsExactlyElementsOf(events.stream().map(Event::id).toList());
+    assertThat(recording.callsFor(first)).hasSize(2);
+  }
+
   private double received() {
     var c = registry.find("evently.consumer.received").counter();
     return c == null ? 0 : c.count();

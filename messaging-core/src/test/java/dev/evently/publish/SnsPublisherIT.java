@@ -208,7 +208,15 @@ class SnsPublisherIT {
     aws.subscribe(topic, queue, true, null);
 
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    SnsPublisher publisher = SnsPublisher.builder().client(sns).topicArn(topic).codec(codec).meterRegistry(meters).build();
+    // a long linger: the ten events fill one batch, sent as soon as it is full, whatever the load
+    SnsPublisher publisher =
+        SnsPublisher.builder()
+            .client(sns)
+            .topicArn(topic)
+            .codec(codec)
+            .linger(Duration.ofSeconds(30))
+            .meterRegistry(meters)
+            .build();
     toClose.add(publisher);
 
     List<CompletableFuture<String>> futures = publisher.publishAll(events);

@@ -1,0 +1,43 @@
+package dev.evently.infra.cli;
+
+import dev.evently.localstack.AwsBackend;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/** The CLI's clients on the shared test backend; closing them is a no-op (they are shared). */
+final class LocalClients implements AwsClients {
+  private static StsClient sts;
+  private final AwsBackend backend;
+
+  LocalClients(AwsBackend backend) {
+    this.backend = backend;
+  }
+
+  @Override
+  public SqsClient sqs() {
+    return backend.sqs();
+  }
+
+  @Override
+  public SnsClient sns() {
+    return backend.sns();
+  }
+
+  @Override
+  public synchronized StsClient sts() {
+    if (sts == null) {
+      sts = backend.configure(StsClient.builder()).build();
+    }
+    return sts;
+  }
+
+  @Override
+  public Region region() {
+    return backend.region();
+  }
+
+  @Override
+  public void close() {}
+}

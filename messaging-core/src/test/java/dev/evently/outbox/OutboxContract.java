@@ -1,0 +1,229 @@
+package dev.evently.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.evently.event.Event;
+import dev.evently.jdbc.MutableClock;
+import dev.evently.jdbc.TestDatabases;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The behaviour of {@link Outbox} and {@link OutboxRelay} on one database; one subclass per database. */
+abstract class OutboxContract {
+  protected final MutableClock clock = new MutableClock();
+  protected final RecordingPublisher sns = new RecordingPublisher();
+  private final List<OutboxRelay> relays = new ArrayList<>();
+  private DataSource ds;
+  private Outbox outbox;
+
+  /** An empty database with the evently tables. */
+  protected abstract DataSource dataSource();
+
+  @BeforeEach
+  void setUp() {
+    ds = dataSource();
+    outbox = Outbox.builder().codec(OrderPlaced.CODEC).build();
+  }
+
+  @AfterEach
+  void closeRelays() {
+    relays.forEach(OutboxRelay::close);
+  }
+
+  private OutboxRelay.Builder relay() {
+    return OutboxRelay.builder()
+        .dataSource(ds)
+        .outbox(outbox)
+        .publishers(Map.of("order-events", sns))
+        .clock(clock);
+  }
+
+  private OutboxRelay started(OutboxRelay relay) {
+    relays.add(relay);
+    relay.start();
+    return relay;
+  }
+
+  private void inTransaction(boolean commit, Event<?>... events) throws SQLException {
+    try (Connection tx = ds.getConnection()) {
+      tx.setAutoCommit(false);
+      for (Event<?> e : events) {
+        outbox.publish(tx, "order-events", e);
+      }
+      if (commit) {
+        tx.commit();
+      } else {
+        tx.rollback();
+      }
+    }
+  }
+
+  private long rows(String where) {
+    return TestDatabases.count(ds, "SELECT COUNT(*) FROM evently_outbox WHERE " + where);
+  }
+
+  @Test
+  void aRolledBackEventIsNeverPublishedAndACommittedOneIs() throws Exception {
+    Event<OrderPlaced> rolledBack = OrderPlaced.event("o-1", 1);
+    Event<OrderPlaced> committed = OrderPlaced.event("o-2", 1);
+    inTransaction(false, rolledBack);
+    inTransaction(true, committed);
+    OutboxRelay relay = relay().build();
+    assertThat(relay.relayOnce()).isEqualTo(1);
+    assertThat(relay.relayOnce()).isZero();
+    assertThat(sns.published()).containsExactly(committed);
+    assertThat(rows("published_at IS NOT NULL AND attempts = 1")).isEqualTo(1);
+  }
+
+  @Test
+  void publishingOutsideATransactionOrAnUnregisteredTypeIsRefusedAndWritesNothing() throws Exception {
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(true);
+      assertThatThrownBy(() -> outbox.publish(c, "order-events", OrderPlaced.event("o-1", 1)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("auto-commit");
+      c.setAutoCommit(false);
+      assertThatThrownBy(() -> outbox.publish(c, "order-events", Event.of("Unknown", "orders", new Object())))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("not registered");
+      assertThatThrownBy(() -> outbox.publish(c, " ", OrderPlaced.event("o-1", 1)))
+          .hasMessageContaining("topic");
+      c.commit();
+    }
+    assertThat(rows("1 = 1")).isZero();
+  }
+
+  @Test
+  void aRowWhoseTransactionCommitsLateIsStillPublished() throws Exception {
+    Event<OrderPlaced> late = OrderPlaced.event("o-1", 1);
+    Event<OrderPlaced> early = OrderPlaced.event("o-2", 1);
+    OutboxRelay relay = relay().build();
+    try (Connection slow = ds.getConnection()) {
+      slow.setAutoCommit(false);
+      outbox.publish(slow, "order-events", late); // takes the lower id
+      inTransaction(true, early);
+      assertThat(relay.relayOnce()).isEqualTo(1);
+      slow.commit();
+    }
+    assertThat(relay.relayOnce()).isEqualTo(1);
+    assertThat(sns.published()).containsExactly(early, late);
+  }
+
+  @Test
+  void aFailedRowIsRetriedAfterItsBackoffAndHoldsBackTheNewerRowsOfItsKeyOnly() throws Exception {
+    Event<OrderPlaced> a1 = OrderPlaced.event("A", 1);
+    Event<OrderPlaced> b1 = OrderPlaced.event("B", 1);
+    Event<OrderPlaced> a2 = OrderPlaced.event("A", 2);
+    inTransaction(true, a1, b1, a2);
+    sns.refuse(e -> e.id().equals(a1.id()));
+    OutboxRelay relay = relay().retryBackoff(Duration.ofSeconds(10), Duration.ofMinutes(1)).build();
+
+    assertThat(relay.relayOnce()).isEqualTo(1);
+    assertThat(sns.published()).containsExactly(b1);
+    assertThat(rows("published_at IS NULL AND attempts = 1 AND last_error LIKE '%SNS unreachable%'")).isEqualTo(1);
+
+    sns.acceptAll();
+    assertThat(relay.relayOnce()).as("A1 waits for its backoff, A2 waits for A1").isZero();
+    clock.advance(Duration.ofSeconds(11));
+    assertThat(relay.relayOnce()).isEqualTo(2);
+    assertThat(sns.published()).containsExactly(b1, a1, a2);
+  }
+
+  @Test
+  void backoffDoublesUpToTheMaximum() {
+    OutboxRelay relay = relay().retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30)).build();
+    assertThat(relay.backoff(0)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(relay.backoff(3)).isEqualTo(Duration.ofSeconds(8));
+    assertThat(relay.backoff(5)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(relay.backoff(200)).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aTopicWithoutPublisherKeepsItsRowsPendingWithTheReason() throws Exception {
+    try (Connection tx = ds.getConnection()) {
+      tx.setAutoCommit(false);
+      outbox.publish(tx, "nowhere", OrderPlaced.event("o-1", 1));
+      tx.commit();
+    }
+    assertThat(relay().build().relayOnce()).isZero();
+    assertThat(rows("published_at IS NULL AND last_error LIKE '%no publisher for topic ''nowhere''%'")).isEqualTo(1);
+  }
+
+  @Test
+  void publishedRowsAreDeletedAfterTheRetention() throws Exception {
+    inTransaction(true, OrderPlaced.event("o-1", 1));
+    OutboxRelay relay = relay().retention(Duration.ofDays(1)).build();
+    relay.relayOnce();
+    assertThat(relay.purgePublished()).isZero();
+    clock.advance(Duration.ofDays(1).plusSeconds(1));
+    inTransaction(true, OrderPlaced.event("o-2", 1));
+    assertThat(relay.purgePublished()).isEqualTo(1);
+    assertThat(rows("1 = 1")).as("the pending row stays").isEqualTo(1);
+  }
+
+  @Test
+  void withZeroRetentionPublishedRowsAreDeletedAtOnce() throws Exception {
+    inTransaction(true, OrderPlaced.event("o-1", 1));
+    relay().retention(Duration.ZERO).build().relayOnce();
+    assertThat(sns.published()).hasSize(1);
+    assertThat(rows("1 = 1")).isZero();
+  }
+
+  @Test
+  void twoRelaysPublish500EventsOnceEachInOrderPerKey() throws Exception {
+    List<Event<OrderPlaced>> events = new ArrayList<>();
+    for (int line = 0; line < 10; line++) {
+      for (int order = 0; order < 50; order++) {
+        events.add(OrderPlaced.event("order-" + order, line));
+      }
+    }
+    started(relay().batchSize(25).build());
+    started(relay().batchSize(25).build());
+    for (int i = 0; i < events.size(); i += 20) {
+      inTransaction(true, events.subList(i, i + 20).toArray(Event<?>[]::new));
+    }
+    // Published first, marked when the batch commits.
+    await().atMost(30, TimeUnit.SECONDS).until(() -> sns.published().size() >= 500 && rows("published_at IS NULL") == 0);
+    List<String> ids = sns.publishedIds();
+    assertThat(new HashSet<>(ids)).hasSize(500);
+    assertThat(ids).hasSize(500);
+    Map<String, List<Integer>> linesPerOrder = new LinkedHashMap<>();
+    for (Event<?> e : sns.published()) {
+      OrderPlaced p = (OrderPlaced) e.data();
+      linesPerOrder.computeIfAbsent(p.orderId(), k -> new ArrayList<>()).add(p.line());
+    }
+    assertThat(linesPerOrder).hasSize(50);
+    linesPerOrder.forEach((order, lines) -> assertThat(lines).as(order).isSorted());
+  }
+
+  @Test
+  void anIdleRelayIsWokenByAWriteAndPublishesWithinMilliseconds() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    OutboxRelay relay =
+        started(relay().pollInterval(Duration.ofMillis(10), Duration.ofSeconds(2)).meterRegistry(registry).build());
+    await().atMost(10, TimeUnit.SECONDS).until(() -> relay.idleDelayMillis() >= 1000);
+    for (int i = 0; i < 20; i++) {
+      int expected = i + 1;
+      inTransaction(true, OrderPlaced.event("o-" + i, 1));
+      await().atMost(Duration.ofMillis(900)).until(() -> sns.published().size() == expected);
+    }
+    var delay = registry.get("evently.outbox.delay").timer();
+    assertThat(delay.count()).isEqualTo(20);
+    assertThat(delay.mean(TimeUnit.MILLISECONDS)).as("mean commit-to-publish delay").isLessThan(250);
+    assertThat(registry.get("evently.outbox.published").counter().count()).isEqualTo(20);
+  }
+}

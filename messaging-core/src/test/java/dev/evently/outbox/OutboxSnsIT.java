@@ -1,0 +1,180 @@
+package dev.evently.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.evently.event.Event;
+import dev.evently.jdbc.TestDatabases;
+import dev.evently.localstack.AwsBackend;
+import dev.evently.localstack.AwsFixtures;
+import dev.evently.localstack.LocalAws;
+import dev.evently.localstack.TcpProxy;
+import dev.evently.localstack.TestNames;
+import dev.evently.publish.SnsPublisher;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sns.SnsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** The outbox end to end: PostgreSQL, relays, SnsPublisher, moto SNS -> SQS. */
+@LocalAws
+class OutboxSnsIT {
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private HikariDataSource ds;
+  private Outbox outbox;
+
+  @BeforeEach
+  void database() {
+    ds = TestDatabases.postgres("outbox_sns");
+    outbox = Outbox.builder().codec(OrderPlaced.CODEC).build();
+  }
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
+    }
+    TestDatabases.dropPostgres(ds);
+  }
+
+  private <T extends AutoCloseable> T closing(T c) {
+    toClose.add(c);
+    return c;
+  }
+
+  private OutboxRelay relay(SnsAsyncClient sns, String topicArn) {
+    SnsPublisher publisher =
+        closing(SnsPublisher.builder().client(sns).topicArn(topicArn).codec(OrderPlaced.CODEC).maxAttempts(2).build());
+    OutboxRelay relay =
+        OutboxRelay.builder()
+            .dataSource(ds)
+            .outbox(outbox)
+            .publishers(Map.of("order-events", publisher))
+            .retryBackoff(Duration.ofMillis(200), Duration.ofMillis(500))
+            .publishTimeout(Duration.ofSeconds(3))
+            .build();
+    closing(relay).start();
+    return relay;
+  }
+
+  private void commit(List<Event<OrderPlaced>> events, boolean commit) throws Exception {
+    try (Connection tx = ds.getConnection()) {
+      tx.setAutoCommit(false);
+      for (Event<OrderPlaced> e : events) {
+        outbox.publish(tx, "order-events", e);
+      }
+      if (commit) {
+        tx.commit();
+      } else {
+        tx.rollback();
+      }
+    }
+  }
+
+  private static List<Event<OrderPlaced>> events(String prefix, int count) {
+    List<Event<OrderPlaced>> events = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      events.add(OrderPlaced.event(prefix + (i % 25), i));
+    }
+    return events;
+  }
+
+  private static Set<String> ids(List<? extends Event<?>> events) {
+    Set<String> ids = new HashSet<>();
+    events.forEach(e -> ids.add(e.id()));
+    return ids;
+  }
+
+  private static List<String> receivedIds(List<Message> messages) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (Message m : messages) {
+      ids.add(OrderPlaced.CODEC.decode(m.body()).id());
+    }
+    return ids;
+  }
+
+  @Test
+  void rolledBackEventsNeverArriveAndCommittedOnesDo(
+      AwsBackend aws, AwsFixtures fixtures, TestNames names) throws Exception {
+    String topic = fixtures.createTopic(names.topic("orders"));
+    String queue = fixtures.createQueue(names.queue("orders"));
+    fixtures.subscribe(topic, queue, true, null);
+    relay(aws.snsAsync(), topic);
+    List<Event<OrderPlaced>> rolledBack = events("rb-", 5);
+    List<Event<OrderPlaced>> committed = events("ok-", 5);
+    commit(rolledBack, false);
+    commit(committed, true);
+
+    List<Message> received = fixtures.receiveAll(queue, Duration.ofSeconds(15), 5);
+    assertThat(receivedIds(received)).containsExactlyInAnyOrderElementsOf(ids(committed));
+    assertThat(fixtures.approximateDepth(queue)).as("nothing else arrived").isZero();
+  }
+
+  @Test
+  void twoRelaysDeliver500EventsToASubscribedQueueOnceEach(
+      AwsBackend aws, AwsFixtures fixtures, TestNames names) throws Exception {
+    String topic = fixtures.createTopic(names.topic("orders"));
+    String queue = fixtures.createQueue(names.queue("orders"));
+    fixtures.subscribe(topic, queue, true, null);
+    relay(aws.snsAsync(), topic);
+    relay(aws.snsAsync(), topic);
+    List<Event<OrderPlaced>> events = events("o-", 500);
+    for (int i = 0; i < 500; i += 50) {
+      commit(events.subList(i, i + 50), true);
+    }
+
+    List<Message> received = fixtures.receiveAll(queue, Duration.ofSeconds(60), 500);
+    List<String> ids = receivedIds(received);
+    assertThat(ids).hasSize(500);
+    assertThat(fixtures.approximateDepth(queue)).as("no duplicates left").isZero();
+    assertThat(new HashSet<>(ids)).isEqualTo(ids(events));
+    assertThat(TestDatabases.count(ds, "SELECT COUNT(*) FROM evently_outbox WHERE published_at IS NULL")).isZero();
+  }
+
+  @Test
+  void duringAnSnsOutageEventsWaitAndArriveOnceItEnds(
+      AwsBackend aws, AwsFixtures fixtures, TestNames names) throws Exception {
+    String topic = fixtures.createTopic(names.topic("orders"));
+    String queue = fixtures.createQueue(names.queue("orders"));
+    fixtures.subscribe(topic, queue, true, null);
+    TcpProxy proxy = closing(TcpProxy.start(aws.endpoint()));
+    SnsAsyncClient viaProxy =
+        closing(
+            aws.configure(SnsAsyncClient.builder())
+                .endpointOverride(proxy.endpoint())
+                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(2)))
+                .build());
+    relay(viaProxy, topic);
+    proxy.cut();
+    List<Event<OrderPlaced>> events = events("o-", 20);
+    commit(events, true);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                TestDatabases.count(
+                        ds, "SELECT COUNT(*) FROM evently_outbox WHERE published_at IS NULL AND attempts >= 2")
+                    == 20);
+    assertThat(TestDatabases.count(ds, "SELECT COUNT(*) FROM evently_outbox WHERE last_error IS NOT NULL"))
+        .isEqualTo(20);
+    assertThat(fixtures.approximateDepth(queue)).isZero();
+
+    proxy.restore();
+    List<Message> received = fixtures.receiveAll(queue, Duration.ofSeconds(30), 20);
+    List<String> ids = receivedIds(received);
+    assertThat(ids).hasSize(20);
+    assertThat(fixtures.approximateDepth(queue)).as("no duplicates left").isZero();
+    assertThat(new HashSet<>(ids)).isEqualTo(ids(events));
+    assertThat(TestDatabases.count(ds, "SELECT COUNT(*) FROM evently_outbox WHERE published_at IS NULL")).isZero();
+  }
+}
