@@ -153,7 +153,7 @@ final class ConsumerBench {
     String url = Aws.createQueue(control, name);
     ConsumerVariant consumer = Variants.consumer(variant, client, url, name, 20, x -> {});
     consumer.start();
-    Thread.sleep(2000);
+    Thread.sleep(1000);
     long t0 = System.nanoTime();
     consumer.close();
     double ms = (System.nanoTime() - t0) / 1e6;
