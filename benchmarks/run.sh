@@ -72,11 +72,13 @@ EMQ="http://127.0.0.1:$EMQ_PORT"
 # Class-data sharing: an archive of the classes the variants load cuts every JVM's start-up
 # (about 1.5 s on a busy 2-core machine); it changes class loading only, not the timed code.
 echo "== class-data sharing archive"
+TRAINING=()
 for v in ours-10 sca-10; do
-  java "${JAVA_OPTS[@]}" -XX:DumpLoadedClassList="$OUT/classes-$v.lst" -cp "$CP" dev.evently.bench.Main b1 "$v" \
+  timeout 120 java "${JAVA_OPTS[@]}" -XX:DumpLoadedClassList="$OUT/classes-$v.lst" -cp "$CP" dev.evently.bench.Main b1 "$v" \
     --endpoint "$EMQ" --messages 200 --warmup 0 >>"$LOG" 2>&1 &
+  TRAINING+=($!)
 done
-wait
+wait "${TRAINING[@]}" || true
 sort -u "$OUT"/classes-*.lst > "$OUT/classes.lst"
 if java -Xshare:dump -XX:SharedClassListFile="$OUT/classes.lst" -XX:SharedArchiveFile="$OUT/bench.jsa" -cp "$CP" >>"$LOG" 2>&1; then
   JAVA_OPTS+=(-XX:SharedArchiveFile="$OUT/bench.jsa" -Xshare:auto)
