@@ -126,7 +126,12 @@ public final class SqsConsumer implements AutoCloseable {
   private Batcher<InFlightMessage> deletes;
   private Batcher<VisibilityChange> visibility;
 
-  private record VisibilityChange(InFlightMessage message, int seconds) {}
+  /** For a heartbeat extension, {@code extendedFromNanos} is the deadline it replaced. */
+  private record VisibilityChange(InFlightMessage message, int seconds, boolean extension, long extendedFromNanos) {
+    VisibilityChange(InFlightMessage message, int seconds) {
+      this(message, seconds, false, 0);
+    }
+  }
 
   private SqsConsumer(Builder b, Map<String, EventHandler<Object>> handlers) {
     this.client = b.client;
@@ -185,7 +190,7 @@ public final class SqsConsumer implements AutoCloseable {
     }
     this.setup = s;
     this.visibilitySeconds = vis;
-    this.metrics = new ConsumerMetrics(meterRegistry, name, queueName, capacity::inUse);
+    this.metrics = new ConsumerMetrics(meterRegistry, name, queueName, held::size);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("evently-" + name + "-scheduler"));
     if (configuredExecutor != null) {
       this.executor = configuredExecutor;
@@ -382,11 +387,18 @@ public final class SqsConsumer implements AutoCloseable {
       executor.execute(
           () -> {
             boolean ok = true;
-            for (InFlightMessage m : group) {
-              if (ok) {
-                ok = process(m);
-              } else {
-                release(m);
+            int i = 0;
+            try {
+              for (; i < group.size(); i++) {
+                if (ok) {
+                  ok = process(group.get(i));
+                } else {
+                  release(group.get(i));
+                }
+              }
+            } finally { // a VirtualMachineError from a handler must not strand the rest of the group
+              for (int rest = i + 1; rest < group.size(); rest++) {
+                release(group.get(rest));
               }
             }
           });
@@ -410,13 +422,15 @@ public final class SqsConsumer implements AutoCloseable {
 
   // ---- handling
 
-  /** Handles one message; false when it was not finished (failed, or released at shutdown). */
+  /** Handles one message; false when it was not finished (failed, left to retry, or released at shutdown). */
   private boolean process(InFlightMessage m) {
     if (!m.start()) {
       return false;
     }
     long t0 = System.nanoTime();
     String outcome = "failure";
+    boolean leftOnQueue = false;
+    boolean handlerCalled = false;
     MDC.put(MDC_CONSUMER, name);
     MDC.put(MDC_MESSAGE_ID, m.messageId());
     try {
@@ -435,19 +449,29 @@ public final class SqsConsumer implements AutoCloseable {
       }
       @SuppressWarnings("unchecked")
       Event<Object> typed = (Event<Object>) event;
+      handlerCalled = true;
       handler.handle(typed);
       outcome = "success";
       deletes.add(m);
       LOG.debug("consumer '{}': handled message {}", name, m.messageId());
     } catch (EventDecodingException e) {
+      if (handlerCalled) { // thrown by the handler, not by decoding this message: a failure
+        retryLater(m, e);
+        return false;
+      }
       outcome = "rejected";
       if (LOG.isDebugEnabled()) {
-        LOG.debug("consumer '{}': undecodable body of message {}: {}", name, m.messageId(), m.message().body());
+        LOG.debug(
+            "consumer '{}': undecodable body of message {} ({}): {}",
+            name,
+            m.messageId(),
+            e.getMessage(),
+            m.message().body());
       }
-      deadLetter(m, e.reason().name(), e);
+      leftOnQueue = !deadLetter(m, e.reason().name(), e);
     } catch (NonRetryableException e) {
       outcome = "rejected";
-      deadLetter(m, HANDLER_REJECTED, e);
+      leftOnQueue = !deadLetter(m, HANDLER_REJECTED, e);
     } catch (Throwable e) {
       retryLater(m, e);
       if (e instanceof VirtualMachineError vme) {
@@ -465,7 +489,7 @@ public final class SqsConsumer implements AutoCloseable {
       capacity.release(1);
       signalIfIdle();
     }
-    return !outcome.equals("failure");
+    return !leftOnQueue && !outcome.equals("failure");
   }
 
   private static void putMdc(String key, String value) {
@@ -484,21 +508,25 @@ public final class SqsConsumer implements AutoCloseable {
         m.receiveCount(),
         setup.maxReceiveCount() > 0 ? " of " + setup.maxReceiveCount() : "",
         lastAttempt ? "leaving it to the redrive policy" : "retrying in " + seconds + " s",
-        error.toString());
+        error instanceof EventDecodingException ? loggable(error) : error.toString());
     LOG.debug("consumer '{}': failure of message {}", name, m.messageId(), error);
     visibility.add(new VisibilityChange(m, seconds));
   }
 
-  private void deadLetter(InFlightMessage m, String reason, Throwable error) {
+  /**
+   * False when the message is left on the queue to be retried: there is no dead-letter queue, or
+   * (FIFO queues only, which wait for the send) sending it there failed.
+   */
+  private boolean deadLetter(InFlightMessage m, String reason, Throwable error) {
     String dlqUrl = setup.dlqUrl();
     if (dlqUrl == null) {
       LOG.error(
           "consumer '{}': message {} can never succeed ({}) but there is no dead-letter queue; retrying",
           name,
           m.messageId(),
-          describe(reason, error));
+          describe(reason, loggable(error)));
       retryLater(m, error);
-      return;
+      return false;
     }
     DeadLetterAttributes attrs =
         DeadLetterAttributes.of(
@@ -526,7 +554,7 @@ public final class SqsConsumer implements AutoCloseable {
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
-    CompletableFuture<?> done =
+    CompletableFuture<Boolean> done =
         sent.handle(
             (response, sendError) -> {
               if (sendError == null) {
@@ -534,9 +562,10 @@ public final class SqsConsumer implements AutoCloseable {
                     "consumer '{}': moved message {} to the dead-letter queue: {}",
                     name,
                     m.messageId(),
-                    describe(reason, error));
+                    describe(reason, loggable(error)));
                 metrics.deadLettered(reason);
                 deletes.add(m);
+                return true;
               } else {
                 LOG.error(
                     "consumer '{}': could not dead-letter message {} ({}); it stays on the queue",
@@ -544,11 +573,13 @@ public final class SqsConsumer implements AutoCloseable {
                     m.messageId(),
                     unwrap(sendError).toString());
                 retryLater(m, error);
+                return false;
               }
-              return null;
             });
     pendingOps.add(done);
     done.whenComplete((r, t) -> pendingOps.remove(done));
+    // on a FIFO queue the rest of the group goes on only once the message is out of its way
+    return !setup.fifo() || done.join();
   }
 
   // ---- acknowledgements and visibility
@@ -566,7 +597,7 @@ public final class SqsConsumer implements AutoCloseable {
         .deleteMessageBatch(b -> b.queueUrl(setup.queueUrl()).entries(entries))
         .whenComplete(
             (response, error) ->
-                reportFailures("delete", batch, error, error == null ? List.of() : response.failed()));
+                reportFailures("delete", batch, error, error != null ? List.of() : response.failed()));
   }
 
   private CompletableFuture<?> visibilityBatch(List<VisibilityChange> batch) {
@@ -580,9 +611,27 @@ public final class SqsConsumer implements AutoCloseable {
     return client
         .changeMessageVisibilityBatch(b -> b.queueUrl(setup.queueUrl()).entries(entries))
         .whenComplete(
-            (response, error) ->
-                reportFailures(
-                    "visibility change", messages, error, error == null ? List.of() : response.failed()));
+            (response, error) -> {
+              List<BatchResultErrorEntry> failed = error != null ? List.of() : response.failed();
+              reportFailures("visibility change", messages, error, failed);
+              undoFailedExtensions(batch, error != null ? null : failed);
+            });
+  }
+
+  /**
+   * A failed extension is made again at the next heartbeat, not only when half a visibility
+   * timeout has passed since it was attempted (by then the message would be visible again).
+   *
+   * @param failed the refused entries, or null when the whole call failed
+   */
+  private static void undoFailedExtensions(List<VisibilityChange> batch, List<BatchResultErrorEntry> failed) {
+    for (int i = 0; i < batch.size(); i++) {
+      VisibilityChange c = batch.get(i);
+      String id = Integer.toString(i);
+      if (c.extension() && (failed == null || failed.stream().anyMatch(f -> id.equals(f.id())))) {
+        c.message().extendedUntil(c.extendedFromNanos());
+      }
+    }
   }
 
   private static ChangeMessageVisibilityBatchRequestEntry visibilityEntry(int id, String receiptHandle, int seconds) {
@@ -633,8 +682,9 @@ public final class SqsConsumer implements AutoCloseable {
         if (seconds <= 0) {
           continue;
         }
+        long before = m.visibleAtNanos();
         m.extendedUntil(now + TimeUnit.SECONDS.toNanos(seconds));
-        visibility.add(new VisibilityChange(m, seconds));
+        visibility.add(new VisibilityChange(m, seconds, true, before));
         any = true;
       }
       if (any) {
@@ -717,9 +767,20 @@ public final class SqsConsumer implements AutoCloseable {
     }
   }
 
-  private static String describe(String reason, Throwable error) {
-    String message = String.valueOf(error.getMessage());
+  private static String describe(String reason, String message) {
     return message.startsWith(reason) ? message : reason + ": " + message;
+  }
+
+  /**
+   * An error's message as logs at INFO and above may show it. A decoding error's message can quote
+   * the body (a parser's "Unrecognized token", a data value), so only its reason, event id and type
+   * are shown; the full message is logged at DEBUG and kept in the dead-letter attributes.
+   */
+  private static String loggable(Throwable error) {
+    if (error instanceof EventDecodingException e) {
+      return e.reason() + " (event id " + e.eventId() + ", type " + e.eventType() + ")";
+    }
+    return String.valueOf(error.getMessage());
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -356,8 +356,11 @@ public final class SnsPublisher implements EventPublisher {
       if (i >= 0 && !answered[i]) {
         answered[i] = true;
         Pending p = entries.get(i);
-        if (p.future.complete(ok.messageId()) && publishedCounter != null) {
-          publishedCounter.increment();
+        if (!p.future.isDone()) { // counted first: callbacks of the future see the meter updated
+          if (publishedCounter != null) {
+            publishedCounter.increment();
+          }
+          p.future.complete(ok.messageId());
         }
         finished();
       }
@@ -434,8 +437,11 @@ public final class SnsPublisher implements EventPublisher {
   }
 
   private void fail(Pending p, PublishException e) {
-    if (p.future.completeExceptionally(e) && failedCounter != null) {
-      failedCounter.increment();
+    if (!p.future.isDone()) { // counted first: callbacks of the future see the meter updated
+      if (failedCounter != null) {
+        failedCounter.increment();
+      }
+      p.future.completeExceptionally(e);
     }
     finished();
   }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -135,6 +136,89 @@ class SqsConsumerConcurrencyIT {
     }
     assertThat(recording.succeededIds()).containsExactlyElementsOf(events.stream().map(Event::id).toList());
     assertThat(recording.callsFor(first)).hasSize(2);
+  }
+
+  @Test
+  void fifoGroupWaitsBehindAPoisonMessageRetriedForLackOfADlq(TestNames names, SqsClient sqs) {
+    String queue = names.fifoQueue("nodlq");
+    String url = aws.createQueue(queue, visibility(20));
+    RecordingHandler<OrderCreated> recording = new RecordingHandler<>();
+    Event<OrderCreated> behind = order("behind");
+    sqs.sendMessage(b -> b.queueUrl(url).messageBody("not json").messageGroupId("g1").messageDeduplicationId("poison-1"));
+    sqs.sendMessage(
+        b -> b.queueUrl(url).messageBody(ConsumerITSupport.CODEC.encode(behind)).messageGroupId("g1").messageDeduplicationId(behind.id()));
+
+    try (SqsConsumer consumer =
+        support.consumer(queue, recording, registry).allowMissingDeadLetterQueue(true).build().start()) {
+      // the poison message is retried (no DLQ): received a second time after its 1 s backoff
+      await().atMost(DEADLINE).until(() -> retried() >= 1);
+    }
+    // like a failure, it blocks the rest of its group: the event behind it was never handled
+    assertThat(recording.calls()).isEmpty();
+    assertThat(support.messagesIn(url)).isEqualTo(2);
+  }
+
+  @Test
+  void fifoGroupWaitsBehindAPoisonMessageWhoseDeadLetteringFailed(TestNames names, SqsClient sqs) {
+    String queue = names.fifoQueue("dlqgone");
+    QueueWithDlq q = aws.createQueueWithDlq(queue, 5, visibility(20));
+    RecordingHandler<OrderCreated> recording = new RecordingHandler<>();
+    Event<OrderCreated> behind = order("behind");
+
+    try (SqsConsumer consumer = support.consumer(queue, recording, registry).build().start()) {
+      sqs.deleteQueue(b -> b.queueUrl(q.dlqUrl())); // from now on every dead-lettering send fails
+      // one call, so that one receive gets both
+      sqs.sendMessageBatch(
+          b ->
+              b.queueUrl(q.url())
+                  .entries(
+                      e -> e.id("p").messageBody("not json").messageGroupId("g1").messageDeduplicationId("poison-1"),
+                      e ->
+                          e.id("b")
+                              .messageBody(ConsumerITSupport.CODEC.encode(behind))
+                              .messageGroupId("g1")
+                              .messageDeduplicationId(behind.id())));
+      // the poison message stays on the queue and is received again after its 1 s backoff
+      await().atMost(DEADLINE).until(() -> retried() >= 1);
+    }
+    // meanwhile the event behind it in its group was not handled
+    assertThat(recording.calls()).isEmpty();
+  }
+
+  @Test
+  void fifoGroupIsReleasedWhenAHandlerThrowsAVirtualMachineError(TestNames names, SqsClient sqs) {
+    String queue = names.fifoQueue("vmerror");
+    QueueWithDlq q = aws.createQueueWithDlq(queue, 5, visibility(20));
+    Event<OrderCreated> first = order("first");
+    Event<OrderCreated> second = order("second");
+    AtomicInteger attempts = new AtomicInteger();
+    RecordingHandler<OrderCreated> recording =
+        new RecordingHandler<>(
+            e -> {
+              if (e.id().equals(first.id()) && attempts.incrementAndGet() == 1) {
+                throw new StackOverflowError("simulated");
+              }
+            });
+    sqs.sendMessageBatch(
+        b ->
+            b.queueUrl(q.url())
+                .entries(
+                    e -> e.id("1").messageBody(ConsumerITSupport.CODEC.encode(first)).messageGroupId("g1").messageDeduplicationId(first.id()),
+                    e -> e.id("2").messageBody(ConsumerITSupport.CODEC.encode(second)).messageGroupId("g1").messageDeduplicationId(second.id())));
+
+    try (SqsConsumer consumer = support.consumer(queue, recording, registry).build().start()) {
+      // the error escapes the group's task, but the message behind is still given back, so the
+      // group is not stuck behind it
+      // (the error is rethrown to the handler thread: not a test failure)
+      await().dontCatchUncaughtExceptions().atMost(DEADLINE).until(() -> recording.succeeded().size() == 2);
+      await().atMost(DEADLINE).until(() -> support.messagesIn(q.url()) == 0);
+    }
+    assertThat(recording.succeededIds()).containsExactly(first.id(), second.id());
+  }
+
+  private double retried() {
+    var c = registry.find("evently.consumer.retried").counter();
+    return c == null ? 0 : c.count();
   }
 
   private double received() {

@@ -9,21 +9,27 @@ import static org.awaitility.Awaitility.await;
 
 import dev.evently.consume.ConsumerITSupport.OrderCreated;
 import dev.evently.consume.ConsumerITSupport.Unhandled;
+import dev.evently.event.DecodeFailure;
 import dev.evently.event.Event;
 import dev.evently.event.EventAttributes;
+import dev.evently.event.EventDecodingException;
+import dev.evently.localstack.AwsBackend;
 import dev.evently.localstack.AwsFixtures;
 import dev.evently.localstack.AwsFixtures.QueueWithDlq;
 import dev.evently.localstack.LocalAws;
+import dev.evently.localstack.TcpProxy;
 import dev.evently.localstack.TestNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -34,11 +40,13 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 class SqsConsumerFailureIT {
   private final ConsumerITSupport support;
   private final AwsFixtures aws;
+  private final SqsClient sqs;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   SqsConsumerFailureIT(SqsClient sqs, SqsAsyncClient sqsAsync, AwsFixtures aws) {
     this.support = new ConsumerITSupport(sqs, sqsAsync, aws);
     this.aws = aws;
+    this.sqs = sqs;
   }
 
   private double count(String meter) {
@@ -157,6 +165,86 @@ class SqsConsumerFailureIT {
     assertThat(count("received")).isEqualTo(6);
     assertThat(registry.find("evently.consumer.dead.lettered").tag("reason", "UNKNOWN_TYPE").counter().count())
         .isEqualTo(2);
+  }
+
+  @Test
+  void decodingErrorThrownByTheHandlerItselfIsRetriedLikeAnyOtherFailure(TestNames names) {
+    String queue = names.queue("nested");
+    QueueWithDlq q = aws.createQueueWithDlq(queue, 5, visibility(20));
+    AtomicInteger attempts = new AtomicInteger();
+    RecordingHandler<OrderCreated> handler =
+        new RecordingHandler<>(
+            e -> {
+              if (attempts.incrementAndGet() == 1) {
+                // e.g. the handler decodes an embedded payload with a codec of its own
+                throw new EventDecodingException(DecodeFailure.NOT_JSON, "embedded payload", null, null, null);
+              }
+            });
+    Event<OrderCreated> event = order("nested");
+    support.send(q.url(), event);
+
+    try (SqsConsumer consumer = support.consumer(queue, handler, registry).build().start()) {
+      await().atMost(DEADLINE).until(() -> handler.succeeded().size() == 1);
+      await().atMost(DEADLINE).until(() -> support.messagesIn(q.url()) == 0);
+    }
+    assertThat(handler.callsFor(event.id())).hasSize(2);
+    assertThat(support.messagesIn(q.dlqUrl())).isZero();
+    assertThat(count("failed")).isEqualTo(1);
+  }
+
+  @Test
+  void aDeleteEntrySqsRefusesIsCountedAsAnAcknowledgementFailure(TestNames names) {
+    String queue = names.queue("refused");
+    QueueWithDlq q = aws.createQueueWithDlq(queue, 5, visibility(20));
+    // the message vanishes while its handler runs, so SQS refuses its delete entry (HTTP 200)
+    RecordingHandler<OrderCreated> handler = new RecordingHandler<>(e -> sqs.purgeQueue(b -> b.queueUrl(q.url())));
+    support.send(q.url(), order("purged"));
+
+    try (SqsConsumer consumer = support.consumer(queue, handler, registry).build().start()) {
+      await().atMost(DEADLINE).until(() -> count("acknowledgement.failed") == 1);
+    }
+    assertThat(handler.succeeded()).hasSize(1);
+  }
+
+  @Test
+  void aFailedDeleteCallIsCountedAndTheMessageIsRedelivered(TestNames names, AwsBackend backend) {
+    String queue = names.queue("undeleted");
+    QueueWithDlq q = aws.createQueueWithDlq(queue, 5, visibility(2));
+    Event<OrderCreated> event = order("undeleted");
+    support.send(q.url(), event);
+    try (TcpProxy proxy = TcpProxy.start(backend.endpoint());
+        SqsAsyncClient viaProxy =
+            backend
+                .configure(SqsAsyncClient.builder())
+                .endpointOverride(proxy.endpoint())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build()) {
+      AtomicInteger attempts = new AtomicInteger();
+      // the first attempt succeeds, but SQS becomes unreachable before its delete is sent
+      RecordingHandler<OrderCreated> handler =
+          new RecordingHandler<>(
+              e -> {
+                if (attempts.incrementAndGet() == 1) {
+                  proxy.cut();
+                }
+              });
+      try (SqsConsumer consumer =
+          SqsConsumer.builder()
+              .client(viaProxy)
+              .queueName(queue)
+              .codec(ConsumerITSupport.CODEC)
+              .handle(OrderCreated.class, handler)
+              .waitTime(Duration.ofSeconds(1))
+              .meterRegistry(registry)
+              .build()
+              .start()) {
+        await().atMost(DEADLINE).until(() -> count("acknowledgement.failed") == 1);
+        proxy.restore();
+        await().atMost(DEADLINE).until(() -> handler.succeeded().size() == 2);
+        await().atMost(DEADLINE).until(() -> support.messagesIn(q.url()) == 0);
+      }
+      assertThat(handler.succeededIds()).containsExactly(event.id(), event.id());
+    }
   }
 
   private static org.assertj.core.api.MapAssert<String, MessageAttributeValue> assertDeadLettered(

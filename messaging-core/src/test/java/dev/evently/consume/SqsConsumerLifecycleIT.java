@@ -171,6 +171,25 @@ class SqsConsumerLifecycleIT {
   }
 
   @Test
+  void theInFlightGaugeCountsHeldMessagesNotSlotsReservedByAnEmptyLongPoll(TestNames names) {
+    String queue = names.queue("gauge");
+    QueueWithDlq q = aws.createQueueWithDlq(queue, 3, visibility(30));
+    BlockingHandler<OrderCreated> blocking = new BlockingHandler<>();
+    try (SqsConsumer consumer = support.consumer(queue, blocking, registry).maxInFlight(5).build().start()) {
+      // idle: a long poll is always waiting, holding nothing
+      await()
+          .during(Duration.ofMillis(1500))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> inFlight() == 0);
+      support.send(q.url(), order("g-1"));
+      await().atMost(DEADLINE).until(() -> blocking.started() == 1);
+      await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() -> inFlight() == 1);
+      blocking.release();
+      await().atMost(DEADLINE).until(() -> inFlight() == 0 && support.messagesIn(q.url()) == 0);
+    }
+  }
+
+  @Test
   void receiveOutageIsReportedForHealthAndRecoveredFromWithoutLosingMessages(TestNames names, AwsBackend backend) {
     String queue = names.queue("outage");
     QueueWithDlq q = aws.createQueueWithDlq(queue, 5, visibility(30));
@@ -204,6 +223,57 @@ class SqsConsumerLifecycleIT {
       await().atMost(DEADLINE).until(() -> consumer.lastReceiveError().isEmpty());
       await().atMost(DEADLINE).until(() -> support.messagesIn(q.url()) == 0);
     }
+  }
+
+  @Test
+  void aFailedVisibilityExtensionIsRetriedAtTheNextHeartbeatSoTheMessageNeverReappears(
+      TestNames names, AwsBackend backend) {
+    String queue = names.queue("blip");
+    QueueWithDlq q = aws.createQueueWithDlq(queue, 5, visibility(8));
+    BlockingHandler<OrderCreated> blocking = new BlockingHandler<>();
+    RecordingHandler<OrderCreated> handler = new RecordingHandler<>(blocking);
+    support.send(q.url(), order("blip"));
+    try (TcpProxy proxy = TcpProxy.start(backend.endpoint());
+        SqsAsyncClient viaProxy =
+            backend
+                .configure(SqsAsyncClient.builder())
+                .endpointOverride(proxy.endpoint())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
+        SqsConsumer consumer =
+            SqsConsumer.builder()
+                .client(viaProxy)
+                .queueName(queue)
+                .codec(ConsumerITSupport.CODEC)
+                .handle(OrderCreated.class, handler)
+                .waitTime(Duration.ofSeconds(1))
+                .shutdownTimeout(Duration.ofSeconds(5))
+                .meterRegistry(registry)
+                .build()
+                .start()) {
+      await().atMost(DEADLINE).until(() -> blocking.started() == 1);
+      proxy.cut();
+      // the extension due when half of the 8 s visibility is left fails
+      await().atMost(DEADLINE).until(() -> acknowledgementFailures() >= 1);
+      proxy.restore();
+
+      // it is made again at the next heartbeat, before the message reappears: another reader
+      // sees nothing for more than a visibility timeout
+      await()
+          .during(Duration.ofSeconds(9))
+          .atMost(Duration.ofSeconds(12))
+          .until(
+              () -> sqs.receiveMessage(b -> b.queueUrl(q.url()).maxNumberOfMessages(10).waitTimeSeconds(0)).messages(),
+              List::isEmpty);
+      blocking.release();
+      await().atMost(DEADLINE).until(() -> support.messagesIn(q.url()) == 0);
+    }
+    assertThat(handler.calls()).hasSize(1);
+  }
+
+  private double acknowledgementFailures() {
+    var c = registry.find("evently.consumer.acknowledgement.failed").counter();
+    return c == null ? 0 : c.count();
   }
 
   private double inFlight() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.evently.event.Event;
 import dev.evently.event.EventCodec;
 import dev.evently.event.EventTypes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -171,6 +172,27 @@ class SnsPublisherTest {
     assertThat(futures).hasSize(200).allSatisfy(f -> assertThat(f).isCompletedExceptionally());
     assertThat(counter.batchSizes()).allSatisfy(size -> assertThat(size).isBetween(1, 10));
     assertThat(counter.batchSizes().stream().mapToInt(Integer::intValue).sum()).isEqualTo(200);
+  }
+
+  @Test
+  void theFailedCounterIsUpToDateWhenTheFutureFails() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    CompletableFuture<Double> countSeenByCallback = new CompletableFuture<>();
+    try (SnsPublisher publisher =
+        SnsPublisher.builder()
+            .client(client)
+            .topicArn(TOPIC)
+            .codec(codec)
+            .linger(Duration.ofMillis(200)) // sent after the callback is attached
+            .maxAttempts(1)
+            .meterRegistry(meters)
+            .build()) {
+      publisher
+          .publish(Event.of("Note", "test", new Note("n")))
+          .whenComplete((id, error) -> countSeenByCallback.complete(meters.counter("evently.publish.failed", "topic", "notes").count()));
+
+      assertThat(countSeenByCallback.get(5, TimeUnit.SECONDS)).isEqualTo(1.0);
+    }
   }
 
   private SnsPublisher publisher(int maxAttempts) {

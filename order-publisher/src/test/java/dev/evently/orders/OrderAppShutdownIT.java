@@ -1,0 +1,66 @@
+package dev.evently.orders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.evently.event.EventCodec;
+import dev.evently.localstack.AwsBackend;
+import dev.evently.localstack.AwsFixtures;
+import dev.evently.localstack.LocalAws;
+import dev.evently.localstack.TestNames;
+import dev.evently.saga.events.OrderCreated;
+import dev.evently.saga.events.SagaEvents;
+import dev.evently.service.Env;
+import dev.evently.service.ServiceRuntime;
+import dev.evently.service.ServiceSettings;
+import dev.evently.service.testing.JsonHttp;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** Closing the service (what SIGTERM does) publishes every order it accepted: the outbox is flushed. */
+@LocalAws
+class OrderAppShutdownIT {
+  private static final int ORDERS = 20;
+
+  @Test
+  void everyAcceptedOrderIsPublishedWhenTheServiceStopsRightAfterAcceptingIt(AwsBackend aws, TestNames names)
+      throws Exception {
+    AwsFixtures fixtures = AwsFixtures.of(aws);
+    String topic = names.topic("order-events");
+    String queue = names.queue("order-service");
+    String topicArn = fixtures.createTopic(topic);
+    fixtures.createQueueWithDlq(queue, 5);
+    String sink = fixtures.createQueue(names.queue("order-events-sink"));
+    fixtures.subscribe(topicArn, sink, true, null);
+
+    ServiceRuntime service =
+        OrderApp.start(
+            OrderApp.settings(new Env(Map.of()))
+                .withHttpPort(0)
+                .withDatabaseUrl("jdbc:h2:mem:shutdown-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
+                .withTopology(topic, queue)
+                .withReceiveWait(Duration.ofSeconds(1))
+                .withClients(aws.snsAsync(), aws.sqsAsync()));
+    JsonHttp http = new JsonHttp(service::port);
+    Set<String> accepted = new HashSet<>();
+    for (int i = 0; i < ORDERS; i++) {
+      var response = http.post("/orders", "{\"customerId\": \"c-" + i + "\", \"orderTotal\": 10}");
+      assertThat(response.statusCode()).isEqualTo(202);
+      accepted.add(JsonHttp.json(response).get("orderId").asText());
+    }
+    service.close();
+
+    EventCodec codec = EventCodec.of(ServiceSettings.typesOf(SagaEvents.ALL));
+    List<Message> published = fixtures.receiveAll(sink, Duration.ofSeconds(10), ORDERS);
+    Set<String> publishedOrders = new HashSet<>();
+    for (Message m : published) {
+      publishedOrders.add(((OrderCreated) codec.decode(m.body()).data()).orderId());
+    }
+    assertThat(publishedOrders).isEqualTo(accepted);
+  }
+}

@@ -1,0 +1,323 @@
+package dev.evently.service;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A small JSON HTTP API on the JDK's built-in server: routes with {@code {param}} segments, request
+ * bodies capped at {@link Builder#maxBodyBytes(int)} (larger ones are refused with 400 before
+ * they are read), and every error rendered as {@code {"error": "...", "field": "..."}} without
+ * stack traces. Unknown paths get 404, known paths with another method 405, unexpected failures
+ * 500 (logged).
+ *
+ * <p>Handlers run on a bounded pool and may run concurrently. {@link #close()} stops accepting
+ * requests and waits a moment for those in flight.
+ */
+public final class HttpApi implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+  private static final String JSON = "application/json";
+
+  /** Serves one request; throw {@link ApiException} for a client error. */
+  @FunctionalInterface
+  public interface Handler {
+    Response handle(Request request) throws Exception;
+  }
+
+  /** One request: method, path parameters and the (capped) body. */
+  public record Request(String method, String path, Map<String, String> params, byte[] body) {
+    /** The path parameter {@code name} (declared as {@code {name}} in the route). */
+    public String param(String name) {
+      return params.get(name);
+    }
+
+    /** The body as a strictly validated JSON object; see {@link JsonRequest#parse}. */
+    public JsonRequest json(Set<String> allowedFields) {
+      return JsonRequest.parse(body, allowedFields);
+    }
+  }
+
+  /** A response: status, content type and body (a JSON-serializable value or a String). */
+  public record Response(int status, String contentType, Object body) {
+    public static Response json(int status, Object body) {
+      return new Response(status, JSON, body);
+    }
+
+    public static Response text(int status, String contentType, String body) {
+      return new Response(status, contentType, body);
+    }
+  }
+
+  private record Route(String method, String pattern, String[] segments, Handler handler) {}
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final List<Route> routes;
+  private final int maxBodyBytes;
+  private final MeterRegistry meters;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  private HttpApi(Builder b) throws IOException {
+    this.routes = List.copyOf(b.routes);
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.meters = b.meters;
+    AtomicInteger n = new AtomicInteger();
+    this.executor =
+        Executors.newFixedThreadPool(
+            b.threads,
+            r -> {
+              Thread t = new Thread(r, "http-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.server = HttpServer.create(new InetSocketAddress(b.port), 256);
+    server.createContext("/", this::dispatch);
+    server.setExecutor(executor);
+    server.start();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The port the server listens on (useful with port 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** Lets in-flight requests finish (up to 2 s), then closes every connection and stops. */
+  @Override
+  public void close() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+    server.stop(0);
+    executor.shutdown();
+    try {
+      executor.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void dispatch(HttpExchange exchange) {
+    inFlight.incrementAndGet();
+    try {
+      serve(exchange);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void serve(HttpExchange exchange) {
+    long start = System.nanoTime();
+    String method = exchange.getRequestMethod();
+    String path = exchange.getRequestURI().getPath();
+    String pattern = "UNMATCHED";
+    Response response;
+    try {
+      String[] segments = split(path);
+      Route route = null;
+      Map<String, String> params = null;
+      boolean pathKnown = false;
+      for (Route r : routes) {
+        Map<String, String> p = match(r.segments(), segments);
+        if (p != null) {
+          pathKnown = true;
+          if (r.method().equals(method)) {
+            route = r;
+            params = p;
+            break;
+          }
+        }
+      }
+      if (route == null) {
+        response =
+            pathKnown
+                ? error(new ApiException(405, "method " + method + " not allowed on " + path, null))
+                : error(ApiException.notFound("no such resource: " + path));
+      } else {
+        pattern = route.pattern();
+        byte[] body = readBody(exchange);
+        response = route.handler().handle(new Request(method, path, params, body));
+      }
+    } catch (ApiException e) {
+      response = error(e);
+    } catch (Exception e) {
+      log.error("{} {} failed", method, path, e);
+      response = error(new ApiException(500, "internal error", null));
+    }
+    send(exchange, response);
+    Timer.builder("http.server.requests")
+        .tag("method", method)
+        .tag("uri", pattern)
+        .tag("status", Integer.toString(response.status()))
+        .register(meters)
+        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+  }
+
+  private byte[] readBody(HttpExchange exchange) throws IOException {
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (length != null) {
+      long declared;
+      try {
+        declared = Long.parseLong(length.trim());
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("Content-Length is not a number", null);
+      }
+      if (declared > maxBodyBytes) {
+        throw tooLarge();
+      }
+    }
+    try (InputStream in = exchange.getRequestBody()) {
+      byte[] body = in.readNBytes(maxBodyBytes + 1);
+      if (body.length > maxBodyBytes) {
+        throw tooLarge();
+      }
+      return body;
+    }
+  }
+
+  private ApiException tooLarge() {
+    return ApiException.badRequest("request body exceeds " + maxBodyBytes + " bytes", null);
+  }
+
+  private static Response error(ApiException e) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", e.getMessage());
+    if (e.field() != null) {
+      body.put("field", e.field());
+    }
+    return Response.json(e.status(), body);
+  }
+
+  private static void send(HttpExchange exchange, Response response) {
+    try (exchange) {
+      byte[] bytes = render(response);
+      exchange.getResponseHeaders().set("Content-Type", response.contentType());
+      exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
+      if (bytes.length > 0) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(bytes);
+        }
+      }
+    } catch (IOException e) {
+      log.debug("could not send response: {}", e.toString());
+    }
+  }
+
+  private static byte[] render(Response response) throws JsonProcessingException {
+    if (response.body() == null) {
+      return new byte[0];
+    }
+    if (response.body() instanceof String s) {
+      return s.getBytes(StandardCharsets.UTF_8);
+    }
+    return JsonRequest.MAPPER
+        .writer()
+        .with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+        .writeValueAsBytes(response.body());
+  }
+
+  private static String[] split(String path) {
+    String trimmed = path.replaceAll("^/+|/+$", "");
+    return trimmed.isEmpty() ? new String[0] : trimmed.split("/+");
+  }
+
+  private static Map<String, String> match(String[] pattern, String[] path) {
+    if (pattern.length != path.length) {
+      return null;
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    for (int i = 0; i < pattern.length; i++) {
+      String p = pattern[i];
+      if (p.startsWith("{") && p.endsWith("}")) {
+        params.put(p.substring(1, p.length() - 1), path[i]);
+      } else if (!p.equals(path[i])) {
+        return null;
+      }
+    }
+    return params;
+  }
+
+  /** Builder: add routes, then {@link #start()}. */
+  public static final class Builder {
+    private final List<Route> routes = new ArrayList<>();
+    private int port = 0;
+    private int maxBodyBytes = 16 * 1024;
+    private int threads = 32;
+    private MeterRegistry meters = new SimpleMeterRegistry();
+
+    private Builder() {}
+
+    /** The port to listen on; 0 picks a free one. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be in 0..65535");
+      }
+      this.port = port;
+      return this;
+    }
+
+    public Builder maxBodyBytes(int maxBodyBytes) {
+      if (maxBodyBytes <= 0) {
+        throw new IllegalArgumentException("maxBodyBytes must be > 0");
+      }
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    public Builder threads(int threads) {
+      if (threads <= 0) {
+        throw new IllegalArgumentException("threads must be > 0");
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /** Where request timers ({@code http.server.requests}) go. */
+    public Builder meters(MeterRegistry meters) {
+      if (meters == null) {
+        throw new IllegalArgumentException("meters must not be null");
+      }
+      this.meters = meters;
+      return this;
+    }
+
+    /** Adds a route; {@code pattern} segments like {@code {id}} become path parameters. */
+    public Builder route(String method, String pattern, Handler handler) {
+      if (method == null || pattern == null || !pattern.startsWith("/") || handler == null) {
+        throw new IllegalArgumentException("route needs a method, a pattern starting with / and a handler");
+      }
+      routes.add(new Route(method, pattern, split(pattern), handler));
+      return this;
+    }
+
+    /** Binds and starts the server. */
+    public HttpApi start() throws IOException {
+      return new HttpApi(this);
+    }
+  }
+}

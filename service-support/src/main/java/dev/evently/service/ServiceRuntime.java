@@ -1,0 +1,238 @@
+package dev.evently.service;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.evently.consume.EventHandler;
+import dev.evently.consume.SqsConsumer;
+import dev.evently.event.EventCodec;
+import dev.evently.idempotency.JdbcIdempotentHandler;
+import dev.evently.idempotency.TransactionalEventHandler;
+import dev.evently.jdbc.EventlyMigrations;
+import dev.evently.outbox.Outbox;
+import dev.evently.outbox.OutboxRelay;
+import dev.evently.publish.SnsPublisher;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sns.SnsAsyncClient;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The plumbing both reference services share, started in two steps.
+ *
+ * <p>{@link #open}: metrics; SNS/SQS clients; the topology verified by name (never created: a
+ * missing topic or queue fails start-up with a {@link Topology.MissingTopologyException} naming
+ * it); the database pool and its migrations (the library's outbox and dedup tables, then the
+ * service's own); the outbox, its SNS publisher and relay. The service then builds its domain on
+ * {@link #dataSource()} and {@link #outbox()}, and calls {@link #serve} to start the HTTP API
+ * (with {@code /health} and {@code /metrics}) and the queue consumer.
+ *
+ * <p>{@link #close()} (also run on SIGTERM) stops the consumer (in-flight handlers finish and are
+ * acknowledged), the HTTP server, then the relay after a last flush of the outbox, the publisher,
+ * the pool and the clients it built.
+ */
+public final class ServiceRuntime implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
+  private static final Duration FLUSH_LIMIT = Duration.ofSeconds(5);
+
+  private final ServiceSettings settings;
+  private final Lifecycle lifecycle = new Lifecycle();
+  private final PrometheusMeterRegistry meters;
+  private final SnsAsyncClient sns;
+  private final SqsAsyncClient sqs;
+  private final Topology topology;
+  private final HikariDataSource dataSource;
+  private final EventCodec codec;
+  private final Outbox outbox;
+  private HttpApi http;
+  private SqsConsumer consumer;
+
+  private ServiceRuntime(ServiceSettings settings) {
+    this.settings = settings;
+    this.meters = Metrics.registry(settings.service());
+    try {
+      this.sns = settings.sns() != null ? settings.sns() : lifecycle.register("sns client", SnsAsyncClient.create());
+      this.sqs = settings.sqs() != null ? settings.sqs() : lifecycle.register("sqs client", SqsAsyncClient.create());
+      this.topology =
+          Topology.resolve(sns, sqs, List.of(settings.publishTopic()), List.of(settings.consumeQueue()));
+      this.dataSource =
+          lifecycle.register("database", Database.open(settings.databaseUrl(), settings.service(), 20));
+      EventlyMigrations.migrate(dataSource);
+      Database.migrate(dataSource, settings.migrations(), settings.service().replace('-', '_') + "_schema_history");
+      this.codec = EventCodec.of(settings.types());
+      this.outbox = Outbox.builder().codec(codec).build();
+      SnsPublisher publisher =
+          lifecycle.register(
+              "publisher",
+              SnsPublisher.builder()
+                  .client(sns)
+                  .topicArn(topology.topicArn(settings.publishTopic()))
+                  .codec(codec)
+                  .meterRegistry(meters)
+                  .build());
+      OutboxRelay relay =
+          OutboxRelay.builder()
+              .dataSource(dataSource)
+              .outbox(outbox)
+              .publishers(Map.of(settings.publishTopic(), publisher))
+              .pollInterval(Duration.ofMillis(10), Duration.ofMillis(250))
+              .retryBackoff(Duration.ofMillis(500), Duration.ofSeconds(30))
+              .meterRegistry(meters)
+              .build();
+      lifecycle.register("outbox relay", () -> closeAndFlush(relay));
+      relay.start();
+    } catch (RuntimeException e) {
+      lifecycle.close();
+      throw e;
+    }
+  }
+
+  /** Verifies the topology, opens and migrates the database, starts the outbox relay. */
+  public static ServiceRuntime open(ServiceSettings settings) {
+    return new ServiceRuntime(settings);
+  }
+
+  /** Builds a service's domain on an opened runtime and calls {@link #serve}. */
+  @FunctionalInterface
+  public interface Wiring {
+    ServiceRuntime wire(ServiceRuntime runtime) throws IOException;
+  }
+
+  /**
+   * {@link #open}s a runtime and lets {@code wiring} serve on it; closes everything if either
+   * fails. Close the returned runtime to stop the service.
+   */
+  public static ServiceRuntime start(ServiceSettings settings, Wiring wiring) throws IOException {
+    ServiceRuntime runtime = open(settings);
+    try {
+      return wiring.wire(runtime);
+    } catch (IOException | RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** The transactional outbox, as an {@link EventSink}. */
+  public EventSink outbox() {
+    return outbox::publish;
+  }
+
+  public PrometheusMeterRegistry meters() {
+    return meters;
+  }
+
+  /** The topic this service publishes to (its configured name). */
+  public String publishTopic() {
+    return settings.publishTopic();
+  }
+
+  /**
+   * {@code handler} run exactly once per event id: in one transaction with the event's dedup row
+   * (and whatever it writes to the outbox).
+   */
+  public <T> EventHandler<T> exactlyOnce(TransactionalEventHandler<T> handler) {
+    EventHandler<T> idempotent = JdbcIdempotentHandler.of(dataSource, settings.service(), handler);
+    return event -> {
+      try {
+        idempotent.handle(event);
+      } catch (Exception e) {
+        log.warn("{} {} failed, it will be redelivered: {}", event.type(), event.id(), e.toString());
+        throw e;
+      }
+    };
+  }
+
+  /**
+   * Starts the HTTP API ({@code routes} plus {@code /health} and {@code /metrics}) and the
+   * consumer of the service's queue ({@code handlers} registers the event handlers).
+   */
+  public synchronized ServiceRuntime serve(
+      UnaryOperator<HttpApi.Builder> routes, UnaryOperator<SqsConsumer.Builder> handlers) throws IOException {
+    String queueUrl = topology.queueUrl(settings.consumeQueue());
+    Map<String, Health.Check> checks = new LinkedHashMap<>();
+    checks.put("database", () -> Database.ping(dataSource, 2));
+    checks.put(
+        "queue",
+        () ->
+            sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .get(3, TimeUnit.SECONDS));
+    String topicArn = topology.topicArn(settings.publishTopic());
+    checks.put("topic", () -> sns.getTopicAttributes(r -> r.topicArn(topicArn)).get(3, TimeUnit.SECONDS));
+    checks.put(
+        "consumer",
+        () -> {
+          if (consumer == null || !consumer.isRunning()) {
+            throw new IllegalStateException("not running");
+          }
+        });
+    http =
+        lifecycle.register(
+            "http",
+            routes
+                .apply(HttpApi.builder().port(settings.httpPort()).meters(meters))
+                .route("GET", "/health", new Health(checks))
+                .route("GET", "/metrics", Metrics.endpoint(meters))
+                .start());
+    consumer =
+        handlers
+            .apply(
+                SqsConsumer.builder()
+                    .client(sqs)
+                    .queueName(settings.consumeQueue())
+                    .name(settings.service())
+                    .codec(codec)
+                    .maxInFlight(20)
+                    .waitTime(settings.receiveWait())
+                    .shutdownTimeout(Duration.ofSeconds(20))
+                    .meterRegistry(meters))
+            .build();
+    lifecycle.register("consumer", consumer);
+    consumer.start();
+    log.info(
+        "{} listening on port {}, consuming {}, publishing to {}",
+        settings.service(),
+        http.port(),
+        settings.consumeQueue(),
+        settings.publishTopic());
+    return this;
+  }
+
+  /** The HTTP port (after {@link #serve}). */
+  public int port() {
+    if (http == null) {
+      throw new IllegalStateException("not serving yet");
+    }
+    return http.port();
+  }
+
+  /** Closes everything on SIGTERM (and normal JVM exit). */
+  public ServiceRuntime closeOnShutdown() {
+    lifecycle.closeOnShutdown(settings.service());
+    return this;
+  }
+
+  @Override
+  public void close() {
+    lifecycle.close();
+  }
+
+  private static void closeAndFlush(OutboxRelay relay) {
+    relay.close();
+    long deadline = System.nanoTime() + FLUSH_LIMIT.toNanos();
+    while (System.nanoTime() < deadline && relay.relayOnce() > 0) {
+      // publish what the last handlers wrote
+    }
+  }
+}

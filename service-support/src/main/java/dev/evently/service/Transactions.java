@@ -1,0 +1,51 @@
+package dev.evently.service;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/** Runs work in one JDBC transaction: commit on return, roll back on any exception. */
+public final class Transactions {
+  /** Work inside a transaction; must not commit, roll back or close {@code tx}. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T apply(Connection tx) throws Exception;
+  }
+
+  private Transactions() {}
+
+  /**
+   * Runs {@code work} in a new transaction on a connection from {@code dataSource}. Exceptions
+   * from {@code work} propagate unchanged (checked ones wrapped in {@link IllegalStateException})
+   * after the rollback.
+   */
+  public static <T> T inTransaction(DataSource dataSource, Work<T> work) {
+    try (Connection tx = dataSource.getConnection()) {
+      boolean autoCommit = tx.getAutoCommit();
+      tx.setAutoCommit(false);
+      try {
+        T result = work.apply(tx);
+        tx.commit();
+        return result;
+      } catch (Exception e) {
+        rollback(tx, e);
+        if (e instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new IllegalStateException(e.getMessage(), e);
+      } finally {
+        tx.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("database error: " + e.getMessage(), e);
+    }
+  }
+
+  private static void rollback(Connection tx, Exception cause) {
+    try {
+      tx.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+}
