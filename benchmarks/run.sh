@@ -118,6 +118,7 @@ run_group() {
 }
 
 START=$(date +%s)
+export BENCH_LOAD_AT_START="$(cat /proc/loadavg 2>/dev/null || true)"
 echo "== B1 consumer throughput, no-op handler ($B1_MSGS messages)"
 run_group b1 "$B1_VARIANTS" --endpoint "$EMQ" --messages "$B1_MSGS" --warmup "$B1_WARMUP"
 echo "== B2 consumer throughput, 20 ms handler, 100 in flight ($B2_MSGS messages) + B5 memory"

@@ -130,12 +130,7 @@ final class ConsumerBench {
     while (recorder.deletedAtNanos.size() < expected && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    double[] ms =
-        returnedAt.entrySet().stream()
-            .filter(e -> recorder.deletedAtNanos.containsKey(e.getKey()))
-            .mapToDouble(e -> (recorder.deletedAtNanos.get(e.getKey()) - e.getValue()) / 1e6)
-            .sorted()
-            .toArray();
+    double[] ms = Result.millisBetween(returnedAt, recorder.deletedAtNanos);
     control.deleteQueue(q -> q.queueUrl(url)).join();
     return new Result("b4ack", variant)
         .put("messages", expected)

@@ -180,18 +180,8 @@ final class PublisherBench {
     while (handledAt.size() < messages && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    double[] ms =
-        publishedAt.entrySet().stream()
-            .filter(e -> handledAt.containsKey(e.getKey()))
-            .mapToDouble(e -> (handledAt.get(e.getKey()) - e.getValue()) / 1e6)
-            .sorted()
-            .toArray();
-    double[] publishMs =
-        publishedAt.entrySet().stream()
-            .filter(e -> acceptedAt.containsKey(e.getKey()))
-            .mapToDouble(e -> (acceptedAt.get(e.getKey()) - e.getValue()) / 1e6)
-            .sorted()
-            .toArray();
+    double[] ms = Result.millisBetween(publishedAt, handledAt);
+    double[] publishMs = Result.millisBetween(publishedAt, acceptedAt);
     return new Result("b4e2e", variant)
         .put("messages", messages)
         .put("rate_per_s", rate)

@@ -286,7 +286,8 @@ final class Report {
           .filter(l -> l.startsWith("model name"))
           .findFirst()
           .ifPresent(l -> m.put("cpu", l.substring(l.indexOf(':') + 1).trim()));
-      m.put("load_average", Files.readString(Path.of("/proc/loadavg")).trim());
+      m.put("load_average_at_end", Files.readString(Path.of("/proc/loadavg")).trim());
+      m.put("load_average_at_start", String.valueOf(System.getenv("BENCH_LOAD_AT_START")).trim());
       Files.readAllLines(Path.of("/proc/meminfo")).stream()
           .filter(l -> l.startsWith("MemTotal"))
           .findFirst()

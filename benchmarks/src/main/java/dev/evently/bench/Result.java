@@ -63,6 +63,15 @@ final class Result {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
   }
 
+  /** For each key in both maps, the time from {@code from} to {@code to} in ms, sorted. */
+  static double[] millisBetween(java.util.Map<String, Long> from, java.util.Map<String, Long> to) {
+    return from.entrySet().stream()
+        .filter(e -> to.containsKey(e.getKey()))
+        .mapToDouble(e -> (to.get(e.getKey()) - e.getValue()) / 1e6)
+        .sorted()
+        .toArray();
+  }
+
   /** The p-th percentile (0..100) of sorted values, nearest rank. */
   static double percentile(double[] sorted, double p) {
     if (sorted.length == 0) {
