@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   private static final String JSON = "application/json";
+  private static final long DRAIN_LIMIT = 8L * 1024 * 1024;
 
   /** Serves one request; throw {@link ApiException} for a client error. */
   @FunctionalInterface
@@ -138,6 +139,9 @@ public final class HttpApi implements AutoCloseable {
     String pattern = "UNMATCHED";
     Response response;
     try {
+      if (path.chars().anyMatch(Character::isISOControl)) {
+        throw ApiException.badRequest("the path contains control characters", null);
+      }
       String[] segments = split(path);
       Route route = null;
       Map<String, String> params = null;
@@ -188,19 +192,31 @@ public final class HttpApi implements AutoCloseable {
         throw ApiException.badRequest("Content-Length is not a number", null);
       }
       if (declared > maxBodyBytes) {
-        throw tooLarge();
+        throw tooLarge(exchange, exchange.getRequestBody());
       }
     }
     try (InputStream in = exchange.getRequestBody()) {
       byte[] body = in.readNBytes(maxBodyBytes + 1);
       if (body.length > maxBodyBytes) {
-        throw tooLarge();
+        throw tooLarge(exchange, in);
       }
       return body;
     }
   }
 
-  private ApiException tooLarge() {
+  /**
+   * Refuses an oversized body. The rest of it is read and discarded (up to {@link #DRAIN_LIMIT})
+   * and the connection closed after the response: a client still sending would otherwise get a
+   * connection reset instead of the 400.
+   */
+  private ApiException tooLarge(HttpExchange exchange, InputStream body) throws IOException {
+    exchange.getResponseHeaders().set("Connection", "close");
+    long skipped = 0;
+    byte[] sink = new byte[16 * 1024];
+    int n;
+    while (skipped < DRAIN_LIMIT && (n = body.read(sink)) > 0) {
+      skipped += n;
+    }
     return ApiException.badRequest("request body exceeds " + maxBodyBytes + " bytes", null);
   }
 

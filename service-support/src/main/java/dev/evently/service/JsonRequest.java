@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * A strictly validated JSON object request body. Every problem is an {@link ApiException} 400
  * naming the field: not JSON, not an object, an unknown or missing field, a value of the wrong
- * type, a blank text, an amount that is not a positive decimal with at most two places.
+ * type, a blank text or one with control characters, an amount that is not a positive decimal with at most two places.
  */
 public final class JsonRequest {
   /** Amounts above this are refused (they are money for a demo, not national debts). */
@@ -55,7 +55,10 @@ public final class JsonRequest {
     return new JsonRequest((ObjectNode) node);
   }
 
-  /** A required non-blank string of at most {@code maxLength} characters, trimmed. */
+  /**
+   * A required non-blank string of at most {@code maxLength} characters without control
+   * characters (line breaks in a logged value would forge log lines), trimmed.
+   */
   public String text(String field, int maxLength) {
     JsonNode value = require(field);
     if (!value.isTextual()) {
@@ -67,6 +70,9 @@ public final class JsonRequest {
     }
     if (text.length() > maxLength) {
       throw ApiException.badRequest(field + " must be at most " + maxLength + " characters", field);
+    }
+    if (text.chars().anyMatch(Character::isISOControl)) {
+      throw ApiException.badRequest(field + " must not contain control characters", field);
     }
     return text;
   }

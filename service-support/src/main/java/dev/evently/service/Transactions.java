@@ -34,10 +34,23 @@ public final class Transactions {
         }
         throw new IllegalStateException(e.getMessage(), e);
       } finally {
-        tx.setAutoCommit(autoCommit);
+        restoreAutoCommit(tx, autoCommit);
       }
     } catch (SQLException e) {
       throw new IllegalStateException("database error: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Best effort: on a connection that broke mid-transaction this fails too, and must neither turn
+   * a committed transaction into an error nor hide the error that broke it. The pool resets or
+   * discards the connection anyway.
+   */
+  private static void restoreAutoCommit(Connection tx, boolean autoCommit) {
+    try {
+      tx.setAutoCommit(autoCommit);
+    } catch (SQLException ignored) {
+      // the connection is broken; the pool evicts it
     }
   }
 

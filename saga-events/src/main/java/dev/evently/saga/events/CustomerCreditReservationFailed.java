@@ -10,6 +10,6 @@ public record CustomerCreditReservationFailed(String orderId, String customerId,
   public CustomerCreditReservationFailed {
     SagaEvents.requireText(orderId, "orderId");
     SagaEvents.requireText(customerId, "customerId");
-    SagaEvents.requireText(reason, "reason");
+    SagaEvents.requireText(reason, "reason", SagaEvents.MAX_REASON_LENGTH);
   }
 }

@@ -9,8 +9,6 @@ public record OrderCreated(String orderId, String customerId, BigDecimal orderTo
   public OrderCreated {
     SagaEvents.requireText(orderId, "orderId");
     SagaEvents.requireText(customerId, "customerId");
-    if (orderTotal == null || orderTotal.signum() <= 0) {
-      throw new IllegalArgumentException("orderTotal must be > 0");
-    }
+    SagaEvents.requireTotal(orderTotal, "orderTotal");
   }
 }

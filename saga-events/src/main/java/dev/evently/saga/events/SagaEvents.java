@@ -1,5 +1,6 @@
 package dev.evently.saga.events;
 
+import java.math.BigDecimal;
 import java.util.List;
 
 /**
@@ -32,11 +33,46 @@ public final class SagaEvents {
   /** Reason of a failed reservation: the order was cancelled before it was created here. */
   public static final String REASON_ORDER_CANCELLED = "order cancelled";
 
+  /** The longest id (order or customer) an event may carry; the services store ids in 100 characters. */
+  public static final int MAX_ID_LENGTH = 100;
+  /** The longest rejection reason an event may carry. */
+  public static final int MAX_REASON_LENGTH = 200;
+  /** The largest order total; the services store totals as NUMERIC(14, 2). */
+  public static final BigDecimal MAX_TOTAL = new BigDecimal("1000000000");
+
   private SagaEvents() {}
 
+  /**
+   * Ids must be non-blank, at most {@link #MAX_ID_LENGTH} characters and free of control characters
+   * (a logged line break would forge log lines): an event that breaks this
+   * is refused when it is decoded (and dead-lettered as invalid data) instead of failing in the
+   * database on every redelivery.
+   */
   static void requireText(String value, String field) {
+    requireText(value, field, MAX_ID_LENGTH);
+  }
+
+  static void requireText(String value, String field, int maxLength) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(field + " must not be blank");
+    }
+    if (value.length() > maxLength) {
+      throw new IllegalArgumentException(field + " must be at most " + maxLength + " characters");
+    }
+    if (value.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException(field + " must not contain control characters");
+    }
+  }
+
+  static void requireTotal(BigDecimal total, String field) {
+    if (total == null || total.signum() <= 0) {
+      throw new IllegalArgumentException(field + " must be > 0");
+    }
+    if (total.compareTo(MAX_TOTAL) > 0) {
+      throw new IllegalArgumentException(field + " must be at most " + MAX_TOTAL.toPlainString());
+    }
+    if (total.stripTrailingZeros().scale() > 2) {
+      throw new IllegalArgumentException(field + " must have at most 2 decimal places");
     }
   }
 }

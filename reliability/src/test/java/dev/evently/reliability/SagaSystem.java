@@ -1,0 +1,244 @@
+package dev.evently.reliability;
+
+import dev.evently.localstack.AwsBackend;
+import dev.evently.localstack.TcpProxy;
+import dev.evently.topology.Naming;
+import dev.evently.topology.TopologyApplier;
+import dev.evently.topology.TopologyLoader;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The whole system of one scenario: the topology of {@code infra/topology.yaml} applied under a
+ * unique prefix on the shared SNS/SQS backend, a PostgreSQL schema per service, and
+ * order-publisher and customer-subscriber as separate processes. Optionally the services reach
+ * SNS/SQS, or their databases, through a {@link TcpProxy} the scenario can cut.
+ *
+ * <p>The services get a unique AWS secret key and database password: markers that must never show
+ * up in their logs.
+ */
+final class SagaSystem implements AutoCloseable {
+  static final String ORDER_QUEUE = "order-service";
+  static final String CUSTOMER_QUEUE = "customer-service";
+  static final Duration HTTP_TIMEOUT = Duration.ofSeconds(20);
+
+  /** Which dependencies the services reach through a proxy. */
+  record Options(boolean awsProxy, boolean databaseProxy) {
+    static final Options DIRECT = new Options(false, false);
+  }
+
+  final String id;
+  final AwsBackend aws = AwsBackend.shared();
+  final Naming naming;
+  final String orderSchema;
+  final String customerSchema;
+  final String awsSecret;
+  final String dbPassword;
+  final Path logDir;
+  final TcpProxy awsProxy;
+  final TcpProxy orderDbProxy;
+  final TcpProxy customerDbProxy;
+  final ServiceProcess orders;
+  final ServiceProcess customers;
+  private final TopologyApplier topology;
+  private final Map<String, String> queueUrls = new HashMap<>();
+
+  private SagaSystem(String scenario, Options options) {
+    id = scenario + "-" + UUID.randomUUID().toString().substring(0, 6);
+    naming = Naming.prefix("rel-" + id + "-");
+    String schema = "rel_" + id.replace('-', '_');
+    orderSchema = schema + "_orders";
+    customerSchema = schema + "_customers";
+    boolean realKeys = System.getenv("AWS_ACCESS_KEY_ID") != null;
+    awsSecret = realKeys ? System.getenv("AWS_SECRET_ACCESS_KEY") : "secret-" + UUID.randomUUID();
+    dbPassword = "pw-" + UUID.randomUUID();
+    logDir = Path.of("target", "reliability", id);
+    topology = TopologyApplier.builder()
+        .topology(TopologyLoader.load(Path.of("..", "infra", "topology.yaml")))
+        .sqs(aws.sqs()).sns(aws.sns()).naming(naming).build();
+    topology.apply();
+    Postgres.execute("CREATE SCHEMA " + orderSchema);
+    Postgres.execute("CREATE SCHEMA " + customerSchema);
+    awsProxy = options.awsProxy() ? TcpProxy.start(aws.endpoint()) : null;
+    orderDbProxy = options.databaseProxy() ? TcpProxy.start(Postgres.HOST, Postgres.PORT) : null;
+    customerDbProxy = options.databaseProxy() ? TcpProxy.start(Postgres.HOST, Postgres.PORT) : null;
+    URI endpoint = awsProxy != null ? awsProxy.endpoint() : aws.endpoint();
+    Map<String, String> common = new HashMap<>();
+    common.put("AWS_ENDPOINT_URL", endpoint.toString());
+    common.put("AWS_REGION", aws.region().id());
+    common.put("AWS_ACCESS_KEY_ID", realKeys ? System.getenv("AWS_ACCESS_KEY_ID") : "test");
+    common.put("AWS_SECRET_ACCESS_KEY", awsSecret);
+    if (realKeys && System.getenv("AWS_SESSION_TOKEN") != null) {
+      common.put("AWS_SESSION_TOKEN", System.getenv("AWS_SESSION_TOKEN"));
+    }
+    Map<String, String> customerEnv = new HashMap<>(common);
+    customerEnv.put("DATABASE_URL", Postgres.url(port(customerDbProxy), customerSchema, dbPassword));
+    customerEnv.put("CUSTOMER_EVENTS_TOPIC", naming.physical("customer-events"));
+    customerEnv.put("CUSTOMER_QUEUE", naming.physical(CUSTOMER_QUEUE));
+    Map<String, String> orderEnv = new HashMap<>(common);
+    orderEnv.put("DATABASE_URL", Postgres.url(port(orderDbProxy), orderSchema, dbPassword));
+    orderEnv.put("ORDER_EVENTS_TOPIC", naming.physical("order-events"));
+    orderEnv.put("ORDER_QUEUE", naming.physical(ORDER_QUEUE));
+    customers = new ServiceProcess("customer-subscriber", ServiceProcess.jar("customer-subscriber"), customerEnv, logDir);
+    orders = new ServiceProcess("order-publisher", ServiceProcess.jar("order-publisher"), orderEnv, logDir);
+  }
+
+  /** Applies the topology, creates the schemas and starts both services (healthy on return). */
+  static SagaSystem start(String scenario, Options options) {
+    SagaSystem system = new SagaSystem(scenario, options);
+    try {
+      system.customers.launch();
+      system.orders.launch();
+      system.customers.awaitHealthy();
+      system.orders.awaitHealthy();
+      return system;
+    } catch (RuntimeException | Error e) {
+      system.close();
+      throw e;
+    }
+  }
+
+  private static int port(TcpProxy proxy) {
+    return proxy != null ? proxy.port() : Postgres.PORT;
+  }
+
+  // ---- the services' HTTP APIs
+
+  /** Creates a customer with {@code creditLimit}; returns its id. */
+  String createCustomer(String name, BigDecimal creditLimit) {
+    Http.Reply r = Http.post(customers.url("/customers"),
+        "{\"name\":\"" + name + "\",\"creditLimit\":" + creditLimit.toPlainString() + "}", HTTP_TIMEOUT);
+    if (r.status() != 201) {
+      throw new AssertionError("creating a customer failed: " + r);
+    }
+    return r.json().get("customerId").asText();
+  }
+
+  /** Creates {@code n} customers with credit limits between 500 and 2,000; id to limit. */
+  Map<String, BigDecimal> createCustomers(int n) {
+    Map<String, BigDecimal> limits = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      BigDecimal limit = BigDecimal.valueOf(500 + 100L * ThreadLocalRandom.current().nextInt(16)).setScale(2);
+      limits.put(createCustomer("customer " + i, limit), limit);
+    }
+    return limits;
+  }
+
+  Http.Reply placeOrder(String customerId, BigDecimal total) {
+    return Http.post(orders.url("/orders"),
+        "{\"customerId\":\"" + customerId + "\",\"orderTotal\":" + total.toPlainString() + "}", HTTP_TIMEOUT);
+  }
+
+  Http.Reply cancelOrder(String orderId) {
+    return Http.post(orders.url("/orders/" + orderId + "/cancel"), "", HTTP_TIMEOUT);
+  }
+
+  Http.Reply order(String orderId) {
+    return Http.get(orders.url("/orders/" + orderId), HTTP_TIMEOUT);
+  }
+
+  Http.Reply customer(String customerId) {
+    return Http.get(customers.url("/customers/" + customerId), HTTP_TIMEOUT);
+  }
+
+  // ---- the queues, straight on the backend (never through the proxy)
+
+  String queueUrl(String logical) {
+    return queueUrls.computeIfAbsent(logical,
+        q -> aws.sqs().getQueueUrl(r -> r.queueName(naming.physical(q))).queueUrl());
+  }
+
+  static String dlq(String logicalQueue) {
+    return logicalQueue + "-dlq";
+  }
+
+  /** Visible, in-flight and delayed messages (approximate, as SQS reports them). */
+  long depth(String logical) {
+    return depthOfUrl(queueUrl(logical));
+  }
+
+  long depthOfUrl(String url) {
+    Map<QueueAttributeName, String> a = aws.sqs().getQueueAttributes(r -> r.queueUrl(url)
+        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+    return a.values().stream().mapToLong(Long::parseLong).sum();
+  }
+
+  /** Receives and deletes everything in a (dead-letter) queue, with all attributes. */
+  List<Message> drain(String logical) {
+    List<Message> all = new ArrayList<>();
+    while (true) {
+      List<Message> batch = aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl(logical)).maxNumberOfMessages(10)
+          .waitTimeSeconds(1).messageAttributeNames("All")
+          .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+      if (batch.isEmpty()) {
+        return all;
+      }
+      all.addAll(batch);
+      aws.sqs().deleteMessageBatch(r -> r.queueUrl(queueUrl(logical)).entries(batch.stream()
+          .map(m -> software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry.builder()
+              .id(Integer.toString(batch.indexOf(m))).receiptHandle(m.receiptHandle()).build())
+          .toList()));
+    }
+  }
+
+  /**
+   * Secrets found in the services' logs: the AWS secret key, the database password, SigV4
+   * signatures, credentials in JDBC URLs. Empty is the only good answer.
+   */
+  List<String> leaks() {
+    String logs = logs();
+    List<String> found = new ArrayList<>();
+    if (logs.contains(awsSecret)) {
+      found.add("the AWS secret access key");
+    }
+    if (logs.contains(dbPassword)) {
+      found.add("the database password");
+    }
+    for (String pattern : List.of("Signature=", "Credential=", "X-Amz-Security-Token", "password=")) {
+      if (logs.contains(pattern) && !logs.contains(pattern + "***")) {
+        found.add("'" + pattern + "'");
+      }
+    }
+    return found;
+  }
+
+  /** Everything both services logged (all their incarnations). */
+  String logs() {
+    return orders.log() + customers.log();
+  }
+
+  @Override
+  public void close() {
+    customers.close();
+    orders.close();
+    for (TcpProxy proxy : new TcpProxy[] {awsProxy, orderDbProxy, customerDbProxy}) {
+      if (proxy != null) {
+        proxy.close();
+      }
+    }
+    try {
+      topology.destroy();
+    } finally {
+      Postgres.execute("DROP SCHEMA IF EXISTS " + orderSchema + " CASCADE");
+      Postgres.execute("DROP SCHEMA IF EXISTS " + customerSchema + " CASCADE");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SagaSystem[" + id + ", logs in " + logDir.toAbsolutePath() + "]";
+  }
+}

@@ -1,0 +1,32 @@
+package dev.evently.saga.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+
+class SagaEventsTest {
+  @Test
+  void idsLongerThanTheServicesStoreAreRefused() {
+    String id = "x".repeat(SagaEvents.MAX_ID_LENGTH);
+    assertThat(new OrderCancelled(id, id).orderId()).hasSize(SagaEvents.MAX_ID_LENGTH);
+    assertThatThrownBy(() -> new OrderCreated("o", id + "x", BigDecimal.TEN))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("customerId must be at most 100 characters");
+    assertThatThrownBy(() -> new CustomerCreditReservationFailed("o", "c", "r".repeat(201)))
+        .hasMessage("reason must be at most 200 characters");
+    assertThatThrownBy(() -> new OrderCancelled("o\n12:00:00 ERROR forged", "c"))
+        .hasMessage("orderId must not contain control characters");
+  }
+
+  @Test
+  void totalsOutOfTheStoredRangeAreRefused() {
+    assertThat(new OrderCreated("o", "c", new BigDecimal("1000000000.00")).orderTotal()).isEqualByComparingTo("1e9");
+    assertThatThrownBy(() -> new OrderCreated("o", "c", new BigDecimal("1e20")))
+        .hasMessage("orderTotal must be at most 1000000000");
+    assertThatThrownBy(() -> new OrderCreated("o", "c", new BigDecimal("0.001")))
+        .hasMessage("orderTotal must have at most 2 decimal places");
+    assertThatThrownBy(() -> new OrderCreated("o", "c", BigDecimal.ZERO)).hasMessage("orderTotal must be > 0");
+  }
+}
