@@ -88,6 +88,7 @@ public final class SqsConsumer implements AutoCloseable {
   public static final String MDC_MESSAGE_ID = "messageId";
 
   static final Duration FLUSH_INTERVAL = Duration.ofMillis(50);
+  static final Duration PARTIAL_RECEIVE_DELAY = Duration.ofMillis(20);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
   private static final Logger LOG = LoggerFactory.getLogger(SqsConsumer.class);
 
@@ -156,9 +157,9 @@ public final class SqsConsumer implements AutoCloseable {
     return new Builder();
   }
 
-  /** 1 receive call below 20 in-flight messages, 2 from 20 on. */
+  /** One receive call per 10 in-flight messages, between 1 and 10. */
   static int defaultReceiveConcurrency(int maxInFlight) {
-    return Math.max(1, Math.min(2, maxInFlight / 10));
+    return Math.max(1, Math.min(10, maxInFlight / 10));
   }
 
   /**
@@ -295,12 +296,33 @@ public final class SqsConsumer implements AutoCloseable {
   // ---- receiving
 
   private void poll() {
+    poll(Math.min(Batcher.MAX_BATCH, maxInFlight));
+  }
+
+  /**
+   * Receives once at least {@code minSlots} slots are free: a full batch normally, so receive
+   * calls are not spent on one or two messages each; after PARTIAL_RECEIVE_DELAY with fewer free
+   * slots, whatever is free, so one slow handler does not hold up the others.
+   */
+  private void poll(int minSlots) {
     if (!running) {
       return;
     }
-    int slots = capacity.tryReserve(Batcher.MAX_BATCH);
+    int slots = capacity.tryReserve(Batcher.MAX_BATCH, minSlots);
     if (slots == 0) {
-      capacity.whenFree(this::poll);
+      AtomicBoolean once = new AtomicBoolean();
+      capacity.whenFree(minSlots, () -> {
+        if (once.compareAndSet(false, true)) {
+          poll(minSlots);
+        }
+      });
+      if (minSlots > 1) {
+        schedule(() -> {
+          if (once.compareAndSet(false, true)) {
+            poll(1);
+          }
+        }, PARTIAL_RECEIVE_DELAY.toMillis());
+      }
       return;
     }
     ReceiveMessageRequest.Builder request =
@@ -487,6 +509,9 @@ public final class SqsConsumer implements AutoCloseable {
       m.finish();
       held.remove(m);
       capacity.release(1);
+      if (held.isEmpty()) {
+        deletes.flush(); // nothing else running: acknowledge now instead of at the next tick
+      }
       signalIfIdle();
     }
     return !leftOnQueue && !outcome.equals("failure");
@@ -882,7 +907,7 @@ public final class SqsConsumer implements AutoCloseable {
     }
 
     /**
-     * Concurrent ReceiveMessage calls; default 1 below maxInFlight 20, else 2. At most
+     * Concurrent ReceiveMessage calls; default maxInFlight / 10, between 1 and 10. At most
      * maxInFlight.
      */
     public Builder receiveConcurrency(int receiveConcurrency) {

@@ -54,7 +54,9 @@ class SqsConsumerBuilderTest {
     assertThat(SqsConsumer.defaultReceiveConcurrency(1)).isEqualTo(1);
     assertThat(SqsConsumer.defaultReceiveConcurrency(10)).isEqualTo(1);
     assertThat(SqsConsumer.defaultReceiveConcurrency(20)).isEqualTo(2);
-    assertThat(SqsConsumer.defaultReceiveConcurrency(500)).isEqualTo(2);
+    assertThat(SqsConsumer.defaultReceiveConcurrency(50)).isEqualTo(5);
+    assertThat(SqsConsumer.defaultReceiveConcurrency(100)).isEqualTo(10);
+    assertThat(SqsConsumer.defaultReceiveConcurrency(500)).isEqualTo(10);
   }
 
   @Test

@@ -5,13 +5,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Free in-flight slots. Pollers reserve up to a batch before receiving and give back what they
- * did not use; handlers give back one slot when they end. A poller that finds no free slot
- * registers a callback that runs as soon as one is released. Lock-free.
+ * did not use; handlers give back one slot when they end. A poller that finds too few free slots
+ * registers a callback that runs as soon as enough are released. Lock-free.
  */
 public final class Capacity {
+  private record Waiter(int min, Runnable task) {}
+
   private final int max;
   private final AtomicInteger free;
-  private final ConcurrentLinkedQueue<Runnable> waiters = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
 
   public Capacity(int max) {
     this.max = max;
@@ -20,9 +22,18 @@ public final class Capacity {
 
   /** Reserves between 1 and {@code wanted} slots, or returns 0 when none is free. */
   public int tryReserve(int wanted) {
+    return tryReserve(wanted, 1);
+  }
+
+  /**
+   * Reserves between {@code min} and {@code wanted} slots, or returns 0 when fewer than {@code min}
+   * are free.
+   */
+  public int tryReserve(int wanted, int min) {
+    int least = Math.max(1, min);
     while (true) {
       int f = free.get();
-      if (f <= 0) {
+      if (f < least) {
         return 0;
       }
       int take = Math.min(f, wanted);
@@ -37,16 +48,23 @@ public final class Capacity {
       return;
     }
     free.addAndGet(n);
-    Runnable waiter;
-    while (free.get() > 0 && (waiter = waiters.poll()) != null) {
-      waiter.run();
+    for (Waiter w : waiters) {
+      if (free.get() >= w.min() && waiters.remove(w)) {
+        w.task().run();
+      }
     }
   }
 
   /** Runs {@code waiter} once, as soon as a slot is (or is already) free. */
   public void whenFree(Runnable waiter) {
-    waiters.add(waiter);
-    if (free.get() > 0 && waiters.remove(waiter)) {
+    whenFree(1, waiter);
+  }
+
+  /** Runs {@code waiter} once, as soon as at least {@code min} slots are (or already are) free. */
+  public void whenFree(int min, Runnable waiter) {
+    Waiter w = new Waiter(Math.max(1, min), waiter);
+    waiters.add(w);
+    if (free.get() >= w.min() && waiters.remove(w)) {
       waiter.run();
     }
   }

@@ -39,4 +39,32 @@ class CapacityTest {
     c.whenFree(runs::incrementAndGet);
     assertThat(runs).hasValue(1);
   }
+
+  @Test
+  void reservesNothingBelowTheMinimum() {
+    Capacity c = new Capacity(12);
+    assertThat(c.tryReserve(10, 10)).isEqualTo(10);
+    assertThat(c.tryReserve(10, 10)).isZero();
+    assertThat(c.free()).isEqualTo(2);
+    assertThat(c.tryReserve(10, 1)).isEqualTo(2);
+  }
+
+  @Test
+  void aWaiterForABatchRunsOnlyOnceThatManySlotsAreFree() {
+    Capacity c = new Capacity(10);
+    c.tryReserve(10);
+    AtomicInteger batch = new AtomicInteger();
+    AtomicInteger single = new AtomicInteger();
+    c.whenFree(10, batch::incrementAndGet);
+    c.whenFree(1, single::incrementAndGet);
+    c.release(1);
+    assertThat(single).hasValue(1);
+    assertThat(batch).hasValue(0);
+    c.release(8);
+    assertThat(batch).hasValue(0);
+    c.release(1);
+    assertThat(batch).hasValue(1);
+    c.release(0);
+    assertThat(batch).hasValue(1);
+  }
 }

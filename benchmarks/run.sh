@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Runs the consumer/publisher benchmarks and writes benchmarks/target/results.json.
+#
+#   benchmarks/run.sh [--quick] [--runs N]
+#
+# Every run is a fresh JVM; the variants of a benchmark alternate (A B C A B C ...), each runs
+# --runs times (default 3) and the report gives medians. ElasticMQ (SQS only, one separate JVM,
+# warmed up before any timing) serves the consumer benchmarks; moto_server serves the paths through
+# SNS. --quick uses fewer messages and finishes in under 5 minutes on 2 cores.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+MODE=full
+RUNS=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) MODE=quick ;;
+    --runs) RUNS="$2"; shift ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1 (usage: benchmarks/run.sh [--quick] [--runs N])" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [ "$MODE" = quick ]; then
+  EMQ_WARMUP=8000
+  B1_VARIANTS="raw-w50 ours-10 ours-50 sca-10 sca-50"; B1_MSGS=4000; B1_WARMUP=1000
+  B2_MSGS=3000; B2_WARMUP=500
+  B3_SEQ=100; B3_MSGS=1500; B3_WARMUP=200; B3_VARIANTS="ours raw-batch-4"
+  B4_BATCHES=20; B4_E2E_MSGS=40
+  B4ACK_VARIANTS="ours-10 sca-10"; B4E2E_VARIANTS="ours"; B4STOP_VARIANTS="ours-10"
+else
+  EMQ_WARMUP=20000
+  B1_VARIANTS="raw-w50 ours-10 ours-50 sca-10 sca-50 raw-w100"; B1_MSGS=20000; B1_WARMUP=3000
+  B2_MSGS=20000; B2_WARMUP=2000
+  B3_SEQ=500; B3_MSGS=10000; B3_WARMUP=500; B3_VARIANTS="ours raw-batch-4 raw-batch-16"
+  B4_BATCHES=60; B4_E2E_MSGS=200
+  B4ACK_VARIANTS="ours-10 sca-10 raw-w1"; B4E2E_VARIANTS="ours raw"; B4STOP_VARIANTS="ours-10 sca-10"
+fi
+
+OUT="$ROOT/benchmarks/target"
+echo "== building the benchmarks module ($MODE mode, $RUNS runs per variant)"
+rm -rf "$OUT/lib"
+./mvnw -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
+CP="$(ls "$OUT"/benchmarks-*.jar | head -1)$(printf ':%s' "$OUT"/lib/*.jar)"
+JAVA_OPTS=(-Xmx512m -XX:+UseG1GC -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+  -Dorg.slf4j.simpleLogger.showDateTime=true)
+RESULTS="$OUT/results.jsonl"
+LOG="$OUT/bench.log"
+: > "$RESULTS"
+: > "$LOG"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+EMQ_PORT=$(free_port)
+echo "== starting ElasticMQ on 127.0.0.1:$EMQ_PORT and warming it up ($EMQ_WARMUP messages)"
+java -Xmx1g -XX:+UseG1GC "${JAVA_OPTS[@]:2}" -cp "$CP" dev.evently.bench.Main elasticmq "$EMQ_PORT" --warmup "$EMQ_WARMUP" \
+  > "$OUT/elasticmq.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 300); do
+  grep -q '^READY' "$OUT/elasticmq.log" && break
+  kill -0 "${PIDS[0]}" 2>/dev/null || { echo "ElasticMQ died:" >&2; tail -20 "$OUT/elasticmq.log" >&2; exit 1; }
+  sleep 1
+done
+grep '^READY' "$OUT/elasticmq.log" || { echo "ElasticMQ not ready after 300 s" >&2; exit 1; }
+EMQ="http://127.0.0.1:$EMQ_PORT"
+
+# Class-data sharing: an archive of the classes the variants load cuts every JVM's start-up
+# (about 1.5 s on a busy 2-core machine); it changes class loading only, not the timed code.
+echo "== class-data sharing archive"
+TRAINING=()
+for v in ours-10 sca-10; do
+  timeout 120 java "${JAVA_OPTS[@]}" -XX:DumpLoadedClassList="$OUT/classes-$v.lst" -cp "$CP" dev.evently.bench.Main b1 "$v" \
+    --endpoint "$EMQ" --messages 200 --warmup 0 >>"$LOG" 2>&1 &
+  TRAINING+=($!)
+done
+wait "${TRAINING[@]}" || true
+sort -u "$OUT"/classes-*.lst > "$OUT/classes.lst"
+if java -Xshare:dump -XX:SharedClassListFile="$OUT/classes.lst" -XX:SharedArchiveFile="$OUT/bench.jsa" -cp "$CP" >>"$LOG" 2>&1; then
+  JAVA_OPTS+=(-XX:SharedArchiveFile="$OUT/bench.jsa" -Xshare:auto)
+else
+  echo "   (no archive: running without it)"
+fi
+
+MOTO_PORT=$(free_port)
+command -v moto_server >/dev/null || { echo "moto_server not found (pip install 'moto[server]')" >&2; exit 1; }
+moto_server -H 127.0.0.1 -p "$MOTO_PORT" > "$OUT/moto.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 60); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$MOTO_PORT") 2>/dev/null && break
+  sleep 0.5
+done
+MOTO="http://127.0.0.1:$MOTO_PORT"
+echo "== moto_server on $MOTO"
+
+FAILED=0
+# run_group BENCH "VARIANTS" ARGS...: RUNS rounds, each round every variant once, each in a fresh JVM.
+run_group() {
+  local bench="$1" variants="$2"; shift 2
+  for r in $(seq 1 "$RUNS"); do
+    for v in $variants; do
+      local line t0=$SECONDS
+      line=$(timeout 300 java "${JAVA_OPTS[@]}" -cp "$CP" dev.evently.bench.Main "$bench" "$v" "$@" 2>>"$LOG" | grep '^RESULT ' || true)
+      if [ -z "$line" ]; then
+        echo "   $bench $v run $r FAILED (see $LOG)" >&2
+        FAILED=$((FAILED + 1))
+        continue
+      fi
+      line="${line#RESULT }"
+      echo "${line%\}},\"run\":$r}" >> "$RESULTS"
+      echo "   $bench $v run $r ($((SECONDS - t0)) s): $line"
+    done
+  done
+}
+
+START=$(date +%s)
+export BENCH_LOAD_AT_START="$(cat /proc/loadavg 2>/dev/null || true)"
+echo "== B1 consumer throughput, no-op handler ($B1_MSGS messages)"
+run_group b1 "$B1_VARIANTS" --endpoint "$EMQ" --messages "$B1_MSGS" --warmup "$B1_WARMUP"
+echo "== B2 consumer throughput, 20 ms handler, 100 in flight ($B2_MSGS messages) + B5 memory"
+run_group b2 "raw-p100 ours-100 sca-100" --endpoint "$EMQ" --messages "$B2_MSGS" --warmup "$B2_WARMUP"
+echo "== B3 publisher throughput through SNS on moto"
+run_group b3 "sequential" --endpoint "$MOTO" --messages "$B3_SEQ" --warmup 50
+run_group b3 "$B3_VARIANTS" --endpoint "$MOTO" --messages "$B3_MSGS" --warmup "$B3_WARMUP"
+echo "== B4 acknowledgement latency at low load (3 messages every 100 ms)"
+run_group b4ack "$B4ACK_VARIANTS" --endpoint "$EMQ" --batches "$B4_BATCHES" --per-batch 3 --gap-ms 100
+echo "== B4 end-to-end latency publish -> handler through SNS -> SQS on moto (20 msg/s)"
+run_group b4e2e "$B4E2E_VARIANTS" --endpoint "$MOTO" --messages "$B4_E2E_MSGS" --rate 20
+echo "== B4 idle shutdown"
+run_group b4stop "$B4STOP_VARIANTS" --endpoint "$EMQ"
+echo "== benchmarks took $(( $(date +%s) - START )) s"
+
+java "${JAVA_OPTS[@]}" -cp "$CP" dev.evently.bench.Main report "$RESULTS" "$OUT/results.json" "$OUT/benchmarks.png" "$MODE"
+echo "== wrote $OUT/results.json and $OUT/benchmarks.png"
+if [ "$FAILED" -gt 0 ]; then
+  echo "$FAILED runs failed" >&2
+  exit 1
+fi
