@@ -1,5 +1,6 @@
 package dev.evently.event;
 
+import dev.evently.internal.Checks;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -270,10 +271,7 @@ public final class EventCodec {
     private Builder() {}
 
     public Builder types(EventTypes types) {
-      if (types == null) {
-        throw new IllegalArgumentException("types must not be null");
-      }
-      this.types = types;
+      this.types = Checks.notNull(types, "types");
       return this;
     }
 
@@ -291,10 +289,7 @@ public final class EventCodec {
      * good start.
      */
     public Builder mapper(ObjectMapper mapper) {
-      if (mapper == null) {
-        throw new IllegalArgumentException("mapper must not be null");
-      }
-      this.mapper = mapper;
+      this.mapper = Checks.notNull(mapper, "mapper");
       return this;
     }
 

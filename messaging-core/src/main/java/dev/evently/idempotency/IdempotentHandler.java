@@ -1,5 +1,6 @@
 package dev.evently.idempotency;
 
+import dev.evently.internal.Checks;
 import dev.evently.consume.EventHandler;
 import dev.evently.consume.NonRetryableException;
 import dev.evently.event.Event;
@@ -122,15 +123,9 @@ public final class IdempotentHandler<T> implements EventHandler<T> {
     private ScheduledExecutorService scheduler;
 
     private Builder(IdempotencyStore store, String consumerName, EventHandler<T> handler) {
-      if (store == null) {
-        throw new IllegalArgumentException("store must not be null");
-      }
-      this.store = store;
+      this.store = Checks.notNull(store, "store");
       this.consumerName = requireConsumerName(consumerName);
-      if (handler == null) {
-        throw new IllegalArgumentException("handler must not be null");
-      }
-      this.handler = handler;
+      this.handler = Checks.notNull(handler, "handler");
     }
 
     /** The claim's lease; set it to the consumer's visibility timeout. Default 30 s. */
@@ -148,10 +143,7 @@ public final class IdempotentHandler<T> implements EventHandler<T> {
 
     /** Where lease renewals run. Default a shared daemon thread. */
     public Builder<T> scheduler(ScheduledExecutorService scheduler) {
-      if (scheduler == null) {
-        throw new IllegalArgumentException("scheduler must not be null");
-      }
-      this.scheduler = scheduler;
+      this.scheduler = Checks.notNull(scheduler, "scheduler");
       return this;
     }
 

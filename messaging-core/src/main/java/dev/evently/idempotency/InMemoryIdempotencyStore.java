@@ -1,5 +1,6 @@
 package dev.evently.idempotency;
 
+import dev.evently.internal.Checks;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -158,10 +159,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
 
     public Builder clock(Clock clock) {
-      if (clock == null) {
-        throw new IllegalArgumentException("clock must not be null");
-      }
-      this.clock = clock;
+      this.clock = Checks.notNull(clock, "clock");
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.evently.idempotency;
 
+import dev.evently.internal.Checks;
 import static dev.evently.jdbc.internal.Jdbc.instant;
 import static dev.evently.jdbc.internal.Jdbc.ts;
 
@@ -231,10 +232,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     private Builder() {}
 
     public Builder dataSource(DataSource dataSource) {
-      if (dataSource == null) {
-        throw new IllegalArgumentException("dataSource must not be null");
-      }
-      this.dataSource = dataSource;
+      this.dataSource = Checks.notNull(dataSource, "dataSource");
       return this;
     }
 
@@ -246,10 +244,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
     /** The clock for leases and record ages. Default the system clock. */
     public Builder clock(Clock clock) {
-      if (clock == null) {
-        throw new IllegalArgumentException("clock must not be null");
-      }
-      this.clock = clock;
+      this.clock = Checks.notNull(clock, "clock");
       return this;
     }
 

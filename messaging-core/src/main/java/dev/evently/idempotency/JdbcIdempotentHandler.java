@@ -1,5 +1,6 @@
 package dev.evently.idempotency;
 
+import dev.evently.internal.Checks;
 import static dev.evently.jdbc.internal.Jdbc.ts;
 
 import dev.evently.consume.EventHandler;
@@ -188,15 +189,9 @@ public final class JdbcIdempotentHandler<T> implements EventHandler<T> {
     private Clock clock = Clock.systemUTC();
 
     private Builder(DataSource dataSource, String consumerName, TransactionalEventHandler<T> handler) {
-      if (dataSource == null) {
-        throw new IllegalArgumentException("dataSource must not be null");
-      }
-      this.dataSource = dataSource;
+      this.dataSource = Checks.notNull(dataSource, "dataSource");
       this.consumerName = IdempotentHandler.requireConsumerName(consumerName);
-      if (handler == null) {
-        throw new IllegalArgumentException("handler must not be null");
-      }
-      this.handler = handler;
+      this.handler = Checks.notNull(handler, "handler");
     }
 
     /** The dedup table, optionally schema-qualified. Default {@value EventlyMigrations#DEFAULT_DEDUP_TABLE}. */
@@ -226,10 +221,7 @@ public final class JdbcIdempotentHandler<T> implements EventHandler<T> {
 
     /** The clock for the record's timestamps (used by retention). Default the system clock. */
     public Builder<T> clock(Clock clock) {
-      if (clock == null) {
-        throw new IllegalArgumentException("clock must not be null");
-      }
-      this.clock = clock;
+      this.clock = Checks.notNull(clock, "clock");
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.evently.outbox;
 
+import dev.evently.internal.Checks;
 import dev.evently.event.Event;
 import dev.evently.event.EventCodec;
 import dev.evently.jdbc.EventlyMigrations;
@@ -105,10 +106,7 @@ public final class Outbox {
     private Builder() {}
 
     public Builder codec(EventCodec codec) {
-      if (codec == null) {
-        throw new IllegalArgumentException("codec must not be null");
-      }
-      this.codec = codec;
+      this.codec = Checks.notNull(codec, "codec");
       return this;
     }
 

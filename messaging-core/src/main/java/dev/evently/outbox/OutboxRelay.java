@@ -1,5 +1,6 @@
 package dev.evently.outbox;
 
+import dev.evently.internal.Checks;
 import static dev.evently.jdbc.internal.Jdbc.ts;
 
 import dev.evently.event.Event;
@@ -498,19 +499,13 @@ public final class OutboxRelay implements AutoCloseable {
 
     /** The database holding the outbox table. */
     public Builder dataSource(DataSource dataSource) {
-      if (dataSource == null) {
-        throw new IllegalArgumentException("dataSource must not be null");
-      }
-      this.dataSource = dataSource;
+      this.dataSource = Checks.notNull(dataSource, "dataSource");
       return this;
     }
 
     /** The outbox whose table to relay; its codec decodes the rows, and its writes wake the relay. */
     public Builder outbox(Outbox outbox) {
-      if (outbox == null) {
-        throw new IllegalArgumentException("outbox must not be null");
-      }
-      this.outbox = outbox;
+      this.outbox = Checks.notNull(outbox, "outbox");
       return this;
     }
 
@@ -587,19 +582,13 @@ public final class OutboxRelay implements AutoCloseable {
 
     /** Where to record {@code evently.outbox.published}, {@code .failed} and {@code .delay}. */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
-      if (meterRegistry == null) {
-        throw new IllegalArgumentException("meterRegistry must not be null");
-      }
-      this.meterRegistry = meterRegistry;
+      this.meterRegistry = Checks.notNull(meterRegistry, "meterRegistry");
       return this;
     }
 
     /** The clock for retries and retention. Default the system clock. */
     public Builder clock(Clock clock) {
-      if (clock == null) {
-        throw new IllegalArgumentException("clock must not be null");
-      }
-      this.clock = clock;
+      this.clock = Checks.notNull(clock, "clock");
       return this;
     }
 

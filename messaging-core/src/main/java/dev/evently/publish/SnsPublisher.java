@@ -1,5 +1,6 @@
 package dev.evently.publish;
 
+import dev.evently.internal.Checks;
 import dev.evently.event.Event;
 import dev.evently.event.EventAttributes;
 import dev.evently.event.EventCodec;
@@ -517,10 +518,7 @@ public final class SnsPublisher implements EventPublisher {
      * AWS_ENDPOINT_URL, profiles). The publisher never closes it.
      */
     public Builder client(SnsAsyncClient client) {
-      if (client == null) {
-        throw new IllegalArgumentException("client must not be null");
-      }
-      this.client = client;
+      this.client = Checks.notNull(client, "client");
       return this;
     }
 
@@ -537,10 +535,7 @@ public final class SnsPublisher implements EventPublisher {
 
     /** Encodes events; its type registry decides which events can be published. */
     public Builder codec(EventCodec codec) {
-      if (codec == null) {
-        throw new IllegalArgumentException("codec must not be null");
-      }
-      this.codec = codec;
+      this.codec = Checks.notNull(codec, "codec");
       return this;
     }
 
@@ -609,10 +604,7 @@ public final class SnsPublisher implements EventPublisher {
      * {@code evently.publish.batch.size} (distribution), tagged with the topic name. Default none.
      */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
-      if (meterRegistry == null) {
-        throw new IllegalArgumentException("meterRegistry must not be null");
-      }
-      this.meterRegistry = meterRegistry;
+      this.meterRegistry = Checks.notNull(meterRegistry, "meterRegistry");
       return this;
     }
 
