@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * Small SNS/SQS set-up and inspection helpers for integration tests, on real clients. Thread-safe; every method makes
@@ -230,6 +231,26 @@ public final class AwsFixtures {
         return Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
                 .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
                 .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+    }
+
+    /** Every message of the queue: visible, in flight and delayed (approximate, as SQS reports it). */
+    public int messagesIn(String queueUrl) {
+        return sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+                .attributes().values().stream().mapToInt(Integer::parseInt).sum();
+    }
+
+    /** Sends the entries with SendMessageBatch, 10 at a time; any failed entry is an exception. */
+    public void sendBatches(String queueUrl, List<SendMessageBatchRequestEntry> entries) {
+        for (int i = 0; i < entries.size(); i += 10) {
+            List<SendMessageBatchRequestEntry> batch = entries.subList(i, Math.min(i + 10, entries.size()));
+            var result = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch));
+            if (!result.failed().isEmpty()) {
+                throw new IllegalStateException("send to " + queueUrl + " failed: " + result.failed());
+            }
+        }
     }
 
     private static void requireName(String name) {

@@ -4,19 +4,20 @@ import dev.evently.event.Event;
 import dev.evently.event.EventAttributes;
 import dev.evently.event.EventCodec;
 import dev.evently.event.EventTypes;
+import dev.evently.event.TestMessages;
+import dev.evently.localstack.AwsBackend;
 import dev.evently.localstack.AwsFixtures;
+import dev.evently.localstack.TcpProxy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /** Event types, codec and queue helpers shared by the consumer ITs. */
 final class ConsumerITSupport {
@@ -43,6 +44,15 @@ final class ConsumerITSupport {
   static Event<OrderCreated> order(String orderId) {
     return Event.of("OrderCreated", "order-service", new OrderCreated(orderId, new BigDecimal("12.50")))
         .withCorrelationId("corr-" + orderId);
+  }
+
+  /** An SQS client that reaches the backend through {@code proxy}, without SDK retries. */
+  static SqsAsyncClient sqsThrough(AwsBackend backend, TcpProxy proxy) {
+    return backend
+        .configure(SqsAsyncClient.builder())
+        .endpointOverride(proxy.endpoint())
+        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .build();
   }
 
   static Map<QueueAttributeName, String> visibility(int seconds) {
@@ -72,38 +82,13 @@ final class ConsumerITSupport {
 
   /** Sends the events in batches of 10 and returns their event ids. */
   List<String> sendAll(String queueUrl, List<? extends Event<?>> events) {
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < events.size(); i += 10) {
-      List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-      for (Event<?> e : events.subList(i, Math.min(i + 10, events.size()))) {
-        entries.add(
-            SendMessageBatchRequestEntry.builder()
-                .id(UUID.randomUUID().toString())
-                .messageBody(CODEC.encode(e))
-                .messageAttributes(Map.of(EventAttributes.TYPE, string(e.type())))
-                .build());
-        ids.add(e.id());
-      }
-      var result = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
-      if (!result.failed().isEmpty()) {
-        throw new IllegalStateException("send failed: " + result.failed());
-      }
-    }
-    return ids;
+    aws.sendBatches(queueUrl, events.stream().map(e -> TestMessages.entry(CODEC, e)).toList());
+    return events.stream().map(Event::id).toList();
   }
 
   /** Visible + in flight + delayed: every message still in the queue. */
   int messagesIn(String queueUrl) {
-    Map<QueueAttributeName, String> a =
-        sqs.getQueueAttributes(
-                b ->
-                    b.queueUrl(queueUrl)
-                        .attributeNames(
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
-            .attributes();
-    return a.values().stream().mapToInt(Integer::parseInt).sum();
+    return aws.messagesIn(queueUrl);
   }
 
   int notVisible(String queueUrl) {

@@ -29,7 +29,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -213,12 +212,7 @@ class SqsConsumerFailureIT {
     Event<OrderCreated> event = order("undeleted");
     support.send(q.url(), event);
     try (TcpProxy proxy = TcpProxy.start(backend.endpoint());
-        SqsAsyncClient viaProxy =
-            backend
-                .configure(SqsAsyncClient.builder())
-                .endpointOverride(proxy.endpoint())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build()) {
+        SqsAsyncClient viaProxy = ConsumerITSupport.sqsThrough(backend, proxy)) {
       AtomicInteger attempts = new AtomicInteger();
       // the first attempt succeeds, but SQS becomes unreachable before its delete is sent
       RecordingHandler<OrderCreated> handler =

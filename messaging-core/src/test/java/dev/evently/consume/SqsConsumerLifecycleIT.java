@@ -25,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -198,12 +197,7 @@ class SqsConsumerLifecycleIT {
     QueueWithDlq q = aws.createQueueWithDlq(queue, 5, visibility(3));
     RecordingHandler<OrderCreated> handler = new RecordingHandler<>();
     try (TcpProxy proxy = TcpProxy.start(backend.endpoint());
-        SqsAsyncClient viaProxy =
-            backend
-                .configure(SqsAsyncClient.builder())
-                .endpointOverride(proxy.endpoint())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build();
+        SqsAsyncClient viaProxy = ConsumerITSupport.sqsThrough(backend, proxy);
         SqsConsumer consumer =
             SqsConsumer.builder()
                 .client(viaProxy)
@@ -237,12 +231,7 @@ class SqsConsumerLifecycleIT {
     RecordingHandler<OrderCreated> handler = new RecordingHandler<>(blocking);
     support.send(q.url(), order("blip"));
     try (TcpProxy proxy = TcpProxy.start(backend.endpoint());
-        SqsAsyncClient viaProxy =
-            backend
-                .configure(SqsAsyncClient.builder())
-                .endpointOverride(proxy.endpoint())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build();
+        SqsAsyncClient viaProxy = ConsumerITSupport.sqsThrough(backend, proxy);
         SqsConsumer consumer =
             SqsConsumer.builder()
                 .client(viaProxy)

@@ -69,8 +69,8 @@ class IdempotentConsumersIT {
       await()
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(100))
-          .until(() -> ConsumerFixtures.messagesIn(sqs, queueUrl) < WAVE / 2);
-      ConsumerFixtures.sendAll(sqs, queueUrl, sends.subList(from, Math.min(sends.size(), from + WAVE)));
+          .until(() -> aws.messagesIn(queueUrl) < WAVE / 2);
+      ConsumerFixtures.sendAll(aws, queueUrl, sends.subList(from, Math.min(sends.size(), from + WAVE)));
     }
 
     await()
@@ -79,7 +79,7 @@ class IdempotentConsumersIT {
         .until(
             () ->
                 TestDatabases.count(ds, "SELECT COUNT(*) FROM effects") >= 1000
-                    && ConsumerFixtures.messagesIn(sqs, queueUrl) == 0);
+                    && aws.messagesIn(queueUrl) == 0);
     assertThat(TestDatabases.count(ds, "SELECT COUNT(*) FROM effects")).isEqualTo(1000);
     assertThat(TestDatabases.count(ds, "SELECT COUNT(DISTINCT event_id) FROM effects")).isEqualTo(1000);
     assertThat(TestDatabases.count(ds, "SELECT COUNT(*) FROM evently_processed_events WHERE consumer = 'billing'"))

@@ -53,7 +53,7 @@ class KilledConsumerIT {
     String queueName = names.queue("payments");
     String queueUrl = fixtures.createQueue(queueName, Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "3"));
     Event<Payment> event = Payment.event("o-1", 100);
-    ConsumerFixtures.sendAll(sqs, queueUrl, List.of(event));
+    ConsumerFixtures.sendAll(fixtures, queueUrl, List.of(event));
     Path marker = dir.resolve("inside-transaction");
 
     AwsCredentials credentials = aws.credentials().resolveCredentials();
@@ -100,7 +100,7 @@ class KilledConsumerIT {
           .until(
               () ->
                   TestDatabases.count(ds, "SELECT COUNT(*) FROM effects") == 1
-                      && ConsumerFixtures.messagesIn(sqs, queueUrl) == 0);
+                      && fixtures.messagesIn(queueUrl) == 0);
     }
     assertThat(TestDatabases.count(ds, "SELECT COUNT(*) FROM effects WHERE event_id = '" + event.id() + "'"))
         .isEqualTo(1);
