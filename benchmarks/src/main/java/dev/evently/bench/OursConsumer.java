@@ -16,6 +16,16 @@ final class OursConsumer implements ConsumerVariant {
 
   static ConsumerVariant create(
       SqsAsyncClient sqs, String queueName, int maxInFlight, int receiveConcurrency, ConsumerVariant.Handler handler) {
+    return create(sqs, queueName, maxInFlight, receiveConcurrency, 0, handler);
+  }
+
+  static ConsumerVariant create(
+      SqsAsyncClient sqs,
+      String queueName,
+      int maxInFlight,
+      int receiveConcurrency,
+      int handlerThreads,
+      ConsumerVariant.Handler handler) {
     SqsConsumer.Builder builder =
         SqsConsumer.builder()
             .client(sqs)
@@ -24,6 +34,9 @@ final class OursConsumer implements ConsumerVariant {
             .maxInFlight(maxInFlight)
             .allowMissingDeadLetterQueue(true)
             .handle(BenchEvent.class, event -> handler.handle(event.id()));
+    if (handlerThreads > 0) {
+      builder.executor(java.util.concurrent.Executors.newFixedThreadPool(handlerThreads));
+    }
     if (receiveConcurrency > 0) {
       builder.receiveConcurrency(receiveConcurrency);
     }

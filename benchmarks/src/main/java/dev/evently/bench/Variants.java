@@ -31,6 +31,11 @@ final class Variants {
         return new ScaConsumer(sqs, queueName, Integer.parseInt(param), null, handler);
       case "ours":
         // ours-N uses the consumer's defaults; ours-NrC sets receiveConcurrency C (diagnostics)
+        int x = param.indexOf('x');
+        if (x > 0) { // ours-NxT: handlers on a fixed pool of T threads (diagnostics)
+          return OursConsumer.create(
+              sqs, queueName, Integer.parseInt(param.substring(0, x)), 0, Integer.parseInt(param.substring(x + 1)), handler);
+        }
         int r = param.indexOf('r');
         return r < 0
             ? OursConsumer.create(sqs, queueName, Integer.parseInt(param), 0, handler)

@@ -26,10 +26,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -119,6 +119,7 @@ public final class SqsConsumer implements AutoCloseable {
   private volatile boolean running;
   private volatile Throwable lastReceiveError;
   private QueueSetup setup;
+  private List<MessageSystemAttributeName> systemAttributes;
   private int visibilitySeconds;
   private ConsumerMetrics metrics;
   private ScheduledExecutorService scheduler;
@@ -190,9 +191,19 @@ public final class SqsConsumer implements AutoCloseable {
           queueName);
     }
     this.setup = s;
+    this.systemAttributes =
+        s.fifo()
+            ? List.of(
+                MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                MessageSystemAttributeName.SENT_TIMESTAMP,
+                MessageSystemAttributeName.MESSAGE_GROUP_ID)
+            : List.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, MessageSystemAttributeName.SENT_TIMESTAMP);
     this.visibilitySeconds = vis;
     this.metrics = new ConsumerMetrics(meterRegistry, name, queueName, held::size);
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("evently-" + name + "-scheduler"));
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads("evently-" + name + "-scheduler"));
+    timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    timer.setRemoveOnCancelPolicy(true);
+    this.scheduler = timer;
     if (configuredExecutor != null) {
       this.executor = configuredExecutor;
     } else {
@@ -277,9 +288,11 @@ public final class SqsConsumer implements AutoCloseable {
       poll.cancel(true);
     }
     awaitQuietly(CompletableFuture.allOf(pendingOps.toArray(CompletableFuture[]::new)));
+    // the periodic flush must be over before the last one, or a batch it took from the queue
+    // could still be unsent when close() returns (and the caller closes the client)
+    stopScheduler();
     awaitQuietly(deletes.flushAndDrain());
     awaitQuietly(visibility.flushAndDrain());
-    scheduler.shutdownNow();
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow();
     }
@@ -330,10 +343,7 @@ public final class SqsConsumer implements AutoCloseable {
             .queueUrl(setup.queueUrl())
             .maxNumberOfMessages(slots)
             .waitTimeSeconds(waitTimeSeconds)
-            .messageSystemAttributeNames(
-                MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
-                MessageSystemAttributeName.SENT_TIMESTAMP,
-                MessageSystemAttributeName.MESSAGE_GROUP_ID)
+            .messageSystemAttributeNames(systemAttributes)
             .messageAttributeNames("All");
     if (visibilityOverrideSeconds != null) {
       request.visibilityTimeout(visibilityOverrideSeconds);
@@ -771,6 +781,18 @@ public final class SqsConsumer implements AutoCloseable {
         }
       }
       return true;
+    }
+  }
+
+  /** Lets a running task finish (not interrupted: it may be sending a batch), drops the rest. */
+  private void stopScheduler() {
+    scheduler.shutdown();
+    try {
+      if (!scheduler.awaitTermination(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("consumer '{}': scheduler did not stop within {}", name, DRAIN_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

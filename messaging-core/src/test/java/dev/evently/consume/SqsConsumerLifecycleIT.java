@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.evently.consume.ConsumerITSupport.OrderCreated;
+import dev.evently.consume.internal.QueueSetup;
 import dev.evently.event.Event;
 import dev.evently.localstack.AwsBackend;
 import dev.evently.localstack.AwsFixtures;
@@ -74,6 +75,22 @@ class SqsConsumerLifecycleIT {
       await().atMost(DEADLINE).until(() -> handler.succeeded().size() == 1);
       assertThat(consumer.lastReceiveError()).isEmpty();
     }
+  }
+
+  @Test
+  void aRedrivePolicyNamingADeletedDlqIsNotEffectiveSoNoAttemptIsTreatedAsTheLast(
+      SqsAsyncClient sqsAsync, TestNames names) {
+    String orphan = names.queue("orphan-allowed");
+    QueueWithDlq q = aws.createQueueWithDlq(orphan, 3);
+    sqs.deleteQueue(b -> b.queueUrl(q.dlqUrl()));
+
+    QueueSetup setup = QueueSetup.resolve(sqsAsync, orphan, true);
+
+    // a last attempt would be made visible at once for the redrive; with no queue to move it to
+    // that would redeliver it in a tight loop on SQS, so backoff applies to every attempt
+    assertThat(setup.dlqUrl()).isNull();
+    assertThat(setup.maxReceiveCount()).isZero();
+    assertThat(setup.queueUrl()).isEqualTo(q.url());
   }
 
   @Test

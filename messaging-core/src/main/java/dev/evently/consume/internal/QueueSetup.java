@@ -18,8 +18,10 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * What a consumer learns about its queue at start-up: its URL, visibility timeout, FIFO-ness and
  * dead-letter queue (from its RedrivePolicy). Never creates anything.
  *
- * @param dlqUrl null when the queue has no redrive policy (and that was allowed)
- * @param maxReceiveCount the redrive policy's maxReceiveCount, 0 without one
+ * @param dlqUrl null when the queue has no redrive policy, or its dead-letter queue does not exist
+ *     (and that was allowed)
+ * @param maxReceiveCount the redrive policy's maxReceiveCount; 0 without an effective redrive
+ *     policy (none, or its dead-letter queue is missing), so no attempt is treated as the last
  */
 public record QueueSetup(
     String queueName,
@@ -80,7 +82,8 @@ public record QueueSetup(
       if (!allowMissingDlq) {
         throw e;
       }
-      dlqUrl = null;
+      // a redrive into a missing queue moves nothing: no attempt is the last one
+      return new QueueSetup(queueName, url, visibility, fifo, null, 0);
     }
     return new QueueSetup(queueName, url, visibility, fifo, dlqUrl, maxReceiveCount);
   }
