@@ -68,6 +68,10 @@ class SnsPublisherTest {
         .hasMessageStartingWith("maxConcurrentBatches must be");
     assertThatThrownBy(() -> SnsPublisher.builder().maxAttempts(0)).hasMessageStartingWith("maxAttempts must be");
     assertThatThrownBy(() -> SnsPublisher.builder().initialBackoff(Duration.ZERO)).hasMessage("initialBackoff must be > 0");
+    assertThatThrownBy(() -> SnsPublisher.builder().maxBufferedEvents(0)).hasMessage("maxBufferedEvents must be >= 1");
+    assertThatThrownBy(() -> SnsPublisher.builder().closeTimeout(Duration.ofMillis(-1)))
+        .hasMessage("closeTimeout must be >= 0");
+    assertThatThrownBy(() -> SnsPublisher.builder().closeTimeout(null)).hasMessage("closeTimeout must be >= 0");
     assertThatThrownBy(
             () ->
                 SnsPublisher.builder()
