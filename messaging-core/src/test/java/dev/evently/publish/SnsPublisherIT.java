@@ -127,14 +127,11 @@ class SnsPublisherIT {
     CallCounter counter = new CallCounter();
     SnsAsyncClient sns = client(backend, counter);
     String topic = aws.createTopic(names.topic("orders"));
-    String queue = aws.createQueue(names.queue("all"));
-    aws.subscribe(topic, queue, true, null);
-    List<Event<?>> events = IntStream.range(0, 25).<Event<?>>mapToObj(i -> placed("o-" + i)).toList();
+    String queue = rawQueue(aws, topic, names.queue("all"));
+    List<Event<?>> events = placedOrders("o-", 25);
 
     List<CompletableFuture<String>> futures;
-    // a linger far longer than the test: full batches go at once, the rest only because close flushes
-    try (SnsPublisher publisher =
-        SnsPublisher.builder().client(sns).topicArn(topic).codec(codec).linger(Duration.ofSeconds(30)).build()) {
+    try (SnsPublisher publisher = lingering(sns, topic).build()) { // full batches go at once
       futures = publisher.publishAll(events);
     }
 
@@ -201,24 +198,16 @@ class SnsPublisherIT {
 
   @Test
   void aFailedEntryFailsOnlyItsOwnEvent(AwsBackend backend, AwsFixtures aws, TestNames names) throws Exception {
-    List<Event<?>> events = IntStream.range(0, 10).<Event<?>>mapToObj(i -> placed("o-" + i)).toList();
+    List<Event<?>> events = placedOrders("o-", 10);
     Event<?> bad = events.get(4);
     CallCounter counter = new CallCounter();
     SnsAsyncClient sns = client(backend, counter, new InvalidEntryOnTheWire(bad.id()));
     String topic = aws.createTopic(names.topic("orders"));
-    String queue = aws.createQueue(names.queue("orders"));
-    aws.subscribe(topic, queue, true, null);
+    String queue = rawQueue(aws, topic, names.queue("orders"));
 
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    // a long linger: the ten events fill one batch, sent as soon as it is full, whatever the load
-    SnsPublisher publisher =
-        SnsPublisher.builder()
-            .client(sns)
-            .topicArn(topic)
-            .codec(codec)
-            .linger(Duration.ofSeconds(30))
-            .meterRegistry(meters)
-            .build();
+    // the ten events fill one batch, sent as soon as it is full, whatever the load
+    SnsPublisher publisher = lingering(sns, topic).meterRegistry(meters).build();
     toClose.add(publisher);
 
     List<CompletableFuture<String>> futures = publisher.publishAll(events);
@@ -250,20 +239,12 @@ class SnsPublisherIT {
     CallCounter counter = new CallCounter();
     SnsAsyncClient sns = client(backend, counter);
     String topic = aws.createTopic(names.topic("orders"));
-    String queue = aws.createQueue(names.queue("orders"));
-    aws.subscribe(topic, queue, true, null);
-    List<Event<?>> events = IntStream.range(0, 8).<Event<?>>mapToObj(i -> placed("o-" + i)).toList();
+    String queue = rawQueue(aws, topic, names.queue("orders"));
+    List<Event<?>> events = placedOrders("o-", 8);
 
     List<CompletableFuture<String>> futures;
-    // a linger far longer than the test: the five accepted events wait in the buffer until close
-    try (SnsPublisher publisher =
-        SnsPublisher.builder()
-            .client(sns)
-            .topicArn(topic)
-            .codec(codec)
-            .linger(Duration.ofSeconds(30))
-            .maxBufferedEvents(5)
-            .build()) {
+    // the five accepted events wait in the buffer until close
+    try (SnsPublisher publisher = lingering(sns, topic).maxBufferedEvents(5).build()) {
       futures = publisher.publishAll(events);
 
       for (int i = 5; i < 8; i++) {
@@ -294,24 +275,15 @@ class SnsPublisherIT {
       throws Exception {
     SnsAsyncClient sns = client(backend);
     String topic = aws.createTopic(names.topic("orders"));
-    SnsPublisher publisher =
-        SnsPublisher.builder()
-            .client(sns)
-            .topicArn(topic)
-            .codec(codec)
-            .linger(Duration.ofSeconds(30))
-            .maxBufferedEvents(10)
-            .build();
+    SnsPublisher publisher = lingering(sns, topic).maxBufferedEvents(10).build();
     toClose.add(publisher);
 
-    List<CompletableFuture<String>> first =
-        publisher.publishAll(IntStream.range(0, 12).<Event<?>>mapToObj(i -> placed("a-" + i)).toList());
+    List<CompletableFuture<String>> first = publisher.publishAll(placedOrders("a-", 12));
     assertThat(first.subList(10, 12)).allSatisfy(f -> assertThat(f).isCompletedExceptionally());
     CompletableFuture.allOf(first.subList(0, 10).toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
 
     // a full batch again: sent at once, and no event refused, since the first ten have their outcome
-    List<CompletableFuture<String>> second =
-        publisher.publishAll(IntStream.range(0, 10).<Event<?>>mapToObj(i -> placed("b-" + i)).toList());
+    List<CompletableFuture<String>> second = publisher.publishAll(placedOrders("b-", 10));
     CompletableFuture.allOf(second.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
     assertThat(second).allSatisfy(f -> assertThat(f.join()).isNotBlank());
   }
@@ -383,8 +355,7 @@ class SnsPublisherIT {
     CallCounter counter = new CallCounter();
     SnsAsyncClient sns = client(backend, counter);
     String topic = aws.createTopic(names.fifoTopic("orders"));
-    String queue = aws.createQueue(names.fifoQueue("orders"));
-    aws.subscribe(topic, queue, true, null);
+    String queue = rawQueue(aws, topic, names.fifoQueue("orders"));
     List<Event<?>> events = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       events.add(placed("o-" + i).withSubject("group-a"));
@@ -396,8 +367,7 @@ class SnsPublisherIT {
     valid.removeAll(List.of(events.get(2), events.get(5), events.get(7)));
 
     List<CompletableFuture<String>> futures;
-    try (SnsPublisher publisher =
-        SnsPublisher.builder().client(sns).topicArn(topic).codec(codec).linger(Duration.ofSeconds(30)).build()) {
+    try (SnsPublisher publisher = lingering(sns, topic).build()) {
       futures = publisher.publishAll(events);
     }
 
@@ -432,6 +402,25 @@ class SnsPublisherIT {
     assertThatThrownBy(() -> TopicResolver.topicArn(sns, missing))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("'" + missing + "' does not exist");
+  }
+
+  /**
+   * A publisher whose linger is far longer than any test: a batch goes out when it is full, or
+   * because close flushes it.
+   */
+  private SnsPublisher.Builder lingering(SnsAsyncClient sns, String topic) {
+    return SnsPublisher.builder().client(sns).topicArn(topic).codec(codec).linger(Duration.ofSeconds(30));
+  }
+
+  /** A new queue subscribed to {@code topic} with raw delivery. */
+  private static String rawQueue(AwsFixtures aws, String topic, String queueName) {
+    String queue = aws.createQueue(queueName);
+    aws.subscribe(topic, queue, true, null);
+    return queue;
+  }
+
+  private static List<Event<?>> placedOrders(String prefix, int count) {
+    return IntStream.range(0, count).<Event<?>>mapToObj(i -> placed(prefix + i)).toList();
   }
 
   private SnsPublisher publisher(SnsAsyncClient sns, String topic) {
