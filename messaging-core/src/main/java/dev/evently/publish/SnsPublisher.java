@@ -221,6 +221,9 @@ public final class SnsPublisher implements EventPublisher {
   public CompletableFuture<String> publish(Event<?> event) {
     CompletableFuture<String> future = enqueue(event);
     drain();
+    if (abandoned) { // raced with a close() that gave up
+      failUnsent();
+    }
     return future;
   }
 
@@ -233,6 +236,9 @@ public final class SnsPublisher implements EventPublisher {
       futures.add(enqueue(event));
     }
     drain();
+    if (abandoned) { // raced with a close() that gave up
+      failUnsent();
+    }
     return futures;
   }
 
@@ -270,23 +276,29 @@ public final class SnsPublisher implements EventPublisher {
 
   /** Fails every event without an outcome; see {@link #close()}. */
   private void abandon() {
-    abandoned = true; // before reading the flights: a batch registered later sees it in send()
-    String gaveUp = "closeTimeout " + closeTimeout.toMillis() + "ms ran out";
-    for (Pending p : buffer.drainAll()) {
-      fail(p, new PublishException(p.eventId, describe(p) + " was not sent to " + topicArn + ": " + gaveUp, true, null));
-    }
+    abandoned = true; // set first: a batch or event added later sees it (send(), publish())
+    failUnsent();
     for (Flight flight : flights) {
       for (Pending p : flight.entries) {
-        fail(
-            p,
-            new PublishException(
-                p.eventId,
-                describe(p) + " was not confirmed by " + topicArn + " before " + gaveUp + "; SNS may or may not have it",
-                true,
-                null));
+        fail(p, gaveUp(p, true));
       }
     }
     scheduler.shutdownNow(); // pending retries: their events have just failed
+  }
+
+  private void failUnsent() {
+    for (Pending p : buffer.drainAll()) {
+      fail(p, gaveUp(p, false));
+    }
+  }
+
+  private PublishException gaveUp(Pending p, boolean sent) {
+    String timeout = "closeTimeout " + closeTimeout.toMillis() + "ms ran out";
+    String message =
+        sent
+            ? describe(p) + " was not confirmed by " + topicArn + " before " + timeout + "; SNS may or may not have it"
+            : describe(p) + " was not sent to " + topicArn + ": " + timeout;
+    return new PublishException(p.eventId, message, true, null);
   }
 
   private CompletableFuture<String> enqueue(Event<?> event) {
@@ -305,11 +317,9 @@ public final class SnsPublisher implements EventPublisher {
           new BufferFullException(
               event.id(),
               describe(event)
-                  + " was not sent: "
+                  + " was not sent: the publisher already holds maxBufferedEvents "
                   + maxBufferedEvents
-                  + " events (maxBufferedEvents "
-                  + maxBufferedEvents
-                  + ") wait for SNS; publish it again once earlier futures have completed"));
+                  + " events without an outcome; publish it again once earlier futures have completed"));
       return future;
     }
     String groupId = null;
@@ -391,7 +401,7 @@ public final class SnsPublisher implements EventPublisher {
   private void send(Flight flight, int attempt) {
     if (abandoned) { // close() gave up: it may not have seen this flight
       for (Pending p : flight.entries) {
-        fail(p, notPublished(p, attempt - 1, "closeTimeout " + closeTimeout.toMillis() + "ms ran out", true, null));
+        fail(p, gaveUp(p, attempt > 1));
       }
       landed(flight);
       return;
@@ -555,7 +565,7 @@ public final class SnsPublisher implements EventPublisher {
    * Why SNS would refuse {@code id} as a FIFO MessageGroupId or MessageDeduplicationId (1..128
    * characters: a-z, A-Z, 0-9 and ASCII punctuation), or null when it would not.
    */
-  static String fifoIdProblem(String id) {
+  private static String fifoIdProblem(String id) {
     int length = id.length();
     if (length == 0 || length > 128) {
       return "must have 1..128 characters but has " + length + " characters";

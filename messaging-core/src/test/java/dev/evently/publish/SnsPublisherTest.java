@@ -155,6 +155,34 @@ class SnsPublisherTest {
   }
 
   @Test
+  void aZeroCloseTimeoutFailsEveryEventStillRetryingAtOnce() {
+    List<CompletableFuture<String>> futures;
+    SnsPublisher publisher =
+        SnsPublisher.builder()
+            .client(client)
+            .topicArn(TOPIC)
+            .codec(codec)
+            .maxAttempts(100)
+            .initialBackoff(Duration.ofSeconds(10))
+            .maxBackoff(Duration.ofSeconds(10))
+            .closeTimeout(Duration.ZERO)
+            .build();
+    futures = publisher.publishAll(List.of(Event.of("Note", "test", new Note("a")), Event.of("Note", "test", new Note("b"))));
+
+    long start = System.nanoTime();
+    publisher.close();
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(futures)
+        .allSatisfy(
+            f ->
+                assertThatThrownBy(f::join)
+                    .cause()
+                    .isInstanceOf(PublishException.class)
+                    .hasMessageContaining("closeTimeout 0ms ran out"));
+  }
+
+  @Test
   void concurrentPublishersGetEveryFutureSettledAndNeverMoreThanTenPerBatch() throws Exception {
     List<CompletableFuture<String>> futures = new CopyOnWriteArrayList<>();
     try (SnsPublisher publisher = publisher(1)) {
