@@ -28,7 +28,11 @@ public interface EventPublisher extends AutoCloseable {
     return futures;
   }
 
-  /** Sends whatever is buffered and waits until every accepted event has an outcome. */
+  /**
+   * Sends whatever is buffered and waits until every accepted event has an outcome; an
+   * implementation may bound the wait and then fail the futures still pending (see {@link
+   * SnsPublisher#close()}), never leave them incomplete.
+   */
   @Override
   void close();
 }

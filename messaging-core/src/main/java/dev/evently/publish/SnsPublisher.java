@@ -18,11 +18,14 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
 import software.amazon.awssdk.services.sns.model.BatchResultErrorEntry;
@@ -42,10 +45,22 @@ import software.amazon.awssdk.services.sns.model.PublishBatchResultEntry;
  * #close()}. Up to {@link Builder#maxConcurrentBatches(int)} batches are in flight at once; while
  * all slots are busy, due batches keep filling.
  *
+ * <p><b>Back-pressure.</b> The publisher holds at most {@link Builder#maxBufferedEvents(int)}
+ * events without an outcome (buffered, in flight or waiting for a retry; default 10,000), so a
+ * producer faster than SNS cannot fill the heap. {@code publish} never blocks: an event published
+ * while the publisher is full is not sent, and its future fails at once with a {@link
+ * BufferFullException} (retryable). Nothing is dropped silently: the caller decides whether to
+ * slow down and publish it again (the outbox relay retries the row later). A slot is freed just
+ * before its event's future completes, so a caller that publishes from a completion callback, or
+ * after waiting for earlier futures, finds it free.
+ *
  * <p><b>Attributes.</b> Every message carries the String attribute {@link EventAttributes#TYPE}
  * (the event type) so subscriptions can filter on it. On FIFO topics (ARN ending in {@code
  * .fifo}) the {@code MessageGroupId} is the event's subject (its id when it has none) and the
- * {@code MessageDeduplicationId} is the event id.
+ * {@code MessageDeduplicationId} is the event id. SNS refuses a PublishBatch in which one of
+ * them is invalid, so each event is checked before it joins a batch: one that is empty, longer
+ * than 128 characters or has a character other than a-z, A-Z, 0-9 and ASCII punctuation is not
+ * sent, and its future alone fails with an {@link IllegalArgumentException} naming the field.
  *
  * <p><b>Outcome.</b> The future of {@link #publish(Event)} completes with the SNS message id once
  * SNS accepted that very entry (every entry of every batch response is checked), or exceptionally
@@ -64,11 +79,14 @@ import software.amazon.awssdk.services.sns.model.PublishBatchResultEntry;
  * keep the order in which {@code publish} was called (calls from one thread, or otherwise ordered);
  * a retried entry may land after later events of its group that were in the same batch.
  *
- * <p><b>Threads.</b> Immutable configuration; thread-safe. Futures complete on SDK threads or on
- * this publisher's single daemon scheduler thread (linger timers, retry backoff): do not block in
- * their callbacks. {@link #close()} makes the open batch due, waits until every accepted event has
- * its outcome and stops the scheduler; it does not close the SNS client, which the caller owns.
- * After close every {@code publish} returns a future failed with {@link IllegalStateException}.
+ * <p><b>Threads.</b> Immutable configuration; thread-safe. Futures complete on SDK threads, on
+ * this publisher's single daemon scheduler thread (linger timers, retry backoff) or, when the
+ * event is refused before any call, in the calling thread: do not block in their callbacks.
+ * {@link #close()} makes the open batch due, waits until every accepted event has its outcome but
+ * at most {@link Builder#closeTimeout(Duration) closeTimeout} (default 30 s), then fails the
+ * events still without one with a retryable {@code PublishException} and stops the scheduler; on
+ * return every future is complete. It does not close the SNS client, which the caller owns. After
+ * close every {@code publish} returns a future failed with {@link IllegalStateException}.
  */
 public final class SnsPublisher implements EventPublisher {
   /** Entries per PublishBatch call, fixed by SNS. */
@@ -77,6 +95,10 @@ public final class SnsPublisher implements EventPublisher {
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
   /** The largest size a topic can be configured to accept: 1 MiB. */
   public static final int MAX_MESSAGE_BYTES_LIMIT = 1024 * 1024;
+  /** The default of {@link Builder#maxBufferedEvents(int)}. */
+  public static final int DEFAULT_MAX_BUFFERED_EVENTS = 10_000;
+  /** The default of {@link Builder#closeTimeout(Duration)}. */
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private static final ThreadLocal<Boolean> DRAINING = ThreadLocal.withInitial(() -> Boolean.FALSE);
   private static final String[] ENTRY_IDS = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
@@ -91,6 +113,8 @@ public final class SnsPublisher implements EventPublisher {
   private final int maxMessageBytes;
   private final int maxConcurrentBatches;
   private final int maxAttempts;
+  private final int maxBufferedEvents;
+  private final Duration closeTimeout;
   private final Backoff backoff;
   private final Counter publishedCounter;
   private final Counter failedCounter;
@@ -99,9 +123,16 @@ public final class SnsPublisher implements EventPublisher {
   private final BatchBuffer<Pending> buffer;
   private final ScheduledThreadPoolExecutor scheduler;
   private final Map<String, TypeAttributes> attributesByType = new ConcurrentHashMap<>();
+  /** Accepted events without an outcome yet; close() waits for zero. */
   private final AtomicLong outstanding = new AtomicLong();
+  /** Buffer slots taken: released just before an event's future completes. */
+  private final AtomicInteger buffered = new AtomicInteger();
+  /** Batches handed to SNS or waiting for a retry, until their last entry is settled. */
+  private final Set<Flight> flights = ConcurrentHashMap.newKeySet();
   private final Object idle = new Object();
   private volatile boolean closed;
+  /** close() ran out of time: batches still to be sent fail instead. */
+  private volatile boolean abandoned;
 
   private SnsPublisher(Builder b) {
     this.client = b.client;
@@ -114,6 +145,8 @@ public final class SnsPublisher implements EventPublisher {
     this.maxMessageBytes = b.maxMessageBytes;
     this.maxConcurrentBatches = fifo ? 1 : b.maxConcurrentBatches;
     this.maxAttempts = b.maxAttempts;
+    this.maxBufferedEvents = b.maxBufferedEvents;
+    this.closeTimeout = b.closeTimeout;
     this.backoff = new Backoff(b.initialBackoff, b.maxBackoff);
     if (b.meterRegistry != null) {
       this.publishedCounter =
@@ -171,6 +204,14 @@ public final class SnsPublisher implements EventPublisher {
     return maxAttempts;
   }
 
+  public int maxBufferedEvents() {
+    return maxBufferedEvents;
+  }
+
+  public Duration closeTimeout() {
+    return closeTimeout;
+  }
+
   /**
    * Publishes one event; see the class comment for what the future means.
    *
@@ -180,6 +221,9 @@ public final class SnsPublisher implements EventPublisher {
   public CompletableFuture<String> publish(Event<?> event) {
     CompletableFuture<String> future = enqueue(event);
     drain();
+    if (abandoned) { // raced with a close() that gave up
+      failUnsent();
+    }
     return future;
   }
 
@@ -192,29 +236,69 @@ public final class SnsPublisher implements EventPublisher {
       futures.add(enqueue(event));
     }
     drain();
+    if (abandoned) { // raced with a close() that gave up
+      failUnsent();
+    }
     return futures;
   }
 
   /**
    * Sends what is buffered and blocks until every accepted event has its outcome (retries
-   * included). Idempotent. Interrupting the waiting thread stops the wait, not the publishing.
+   * included), but at most {@link Builder#closeTimeout(Duration) closeTimeout}. Then every event
+   * still without an outcome fails with a retryable {@link PublishException}: "not sent" when it
+   * never left the buffer, "not confirmed" when a call for it was made (SNS may or may not have
+   * it); a late answer from SNS no longer changes its future. On return every future is complete,
+   * except when the waiting thread was interrupted: that stops the wait, not the publishing.
+   * Idempotent.
    */
   @Override
   public void close() {
     closed = true;
     buffer.flush();
     drain();
+    long deadline = System.nanoTime() + closeTimeout.toNanos();
     synchronized (idle) {
       try {
-        while (outstanding.get() > 0) {
-          idle.wait();
+        long left;
+        while (outstanding.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+          TimeUnit.NANOSECONDS.timedWait(idle, left);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
     }
+    if (outstanding.get() > 0) {
+      abandon();
+    }
     scheduler.shutdown();
+  }
+
+  /** Fails every event without an outcome; see {@link #close()}. */
+  private void abandon() {
+    abandoned = true; // set first: a batch or event added later sees it (send(), publish())
+    failUnsent();
+    for (Flight flight : flights) {
+      for (Pending p : flight.entries) {
+        fail(p, gaveUp(p, true));
+      }
+    }
+    scheduler.shutdownNow(); // pending retries: their events have just failed
+  }
+
+  private void failUnsent() {
+    for (Pending p : buffer.drainAll()) {
+      fail(p, gaveUp(p, false));
+    }
+  }
+
+  private PublishException gaveUp(Pending p, boolean sent) {
+    String timeout = "closeTimeout " + closeTimeout.toMillis() + "ms ran out";
+    String message =
+        sent
+            ? describe(p) + " was not confirmed by " + topicArn + " before " + timeout + "; SNS may or may not have it"
+            : describe(p) + " was not sent to " + topicArn + ": " + timeout;
+    return new PublishException(p.eventId, message, true, null);
   }
 
   private CompletableFuture<String> enqueue(Event<?> event) {
@@ -226,6 +310,31 @@ public final class SnsPublisher implements EventPublisher {
       future.completeExceptionally(
           new IllegalStateException("publisher for " + topicArn + " is closed; event " + event.id() + " not sent"));
       return future;
+    }
+    if (buffered.incrementAndGet() > maxBufferedEvents) {
+      refuse(
+          future,
+          new BufferFullException(
+              event.id(),
+              describe(event)
+                  + " was not sent: the publisher already holds maxBufferedEvents "
+                  + maxBufferedEvents
+                  + " events without an outcome; publish it again once earlier futures have completed"));
+      return future;
+    }
+    String groupId = null;
+    if (fifo) {
+      groupId = event.subject() != null ? event.subject() : event.id();
+      String problem = fifoIdProblem(groupId);
+      String field = "MessageGroupId (the event's " + (event.subject() != null ? "subject" : "id") + ")";
+      if (problem == null) {
+        problem = fifoIdProblem(event.id());
+        field = "MessageDeduplicationId (the event's id)";
+      }
+      if (problem != null) {
+        refuse(future, new IllegalArgumentException(describe(event) + " was not sent: " + field + " " + problem));
+        return future;
+      }
     }
     String message;
     try {
@@ -246,7 +355,6 @@ public final class SnsPublisher implements EventPublisher {
               null));
       return future;
     }
-    String groupId = fifo ? (event.subject() != null ? event.subject() : event.id()) : null;
     Pending pending = new Pending(event.id(), event.type(), message, attributes.map, groupId, future);
     Batch<Pending> opened = buffer.add(pending, (int) size);
     if (opened != null && lingerNanos > 0) {
@@ -280,21 +388,38 @@ public final class SnsPublisher implements EventPublisher {
         if (batchSizes != null) {
           batchSizes.record(batch.size());
         }
-        send(batch.entries(), 1);
+        Flight flight = new Flight(batch.entries());
+        flights.add(flight);
+        send(flight, 1);
       }
     } finally {
       DRAINING.set(Boolean.FALSE);
     }
   }
 
-  private void send(List<Pending> entries, int attempt) {
+  /** Sends a batch registered in {@link #flights}. */
+  private void send(Flight flight, int attempt) {
+    if (abandoned) { // close() gave up: it may not have seen this flight
+      for (Pending p : flight.entries) {
+        fail(p, gaveUp(p, attempt > 1));
+      }
+      landed(flight);
+      return;
+    }
     CompletableFuture<PublishBatchResponse> call;
     try {
-      call = client.publishBatch(request(entries));
+      call = client.publishBatch(request(flight.entries));
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
-    call.whenComplete((response, error) -> onOutcome(entries, attempt, response, error));
+    call.whenComplete((response, error) -> onOutcome(flight, attempt, response, error));
+  }
+
+  /** Every entry of {@code flight} is settled: frees its slot and sends what is due. */
+  private void landed(Flight flight) {
+    flights.remove(flight);
+    buffer.done();
+    drain();
   }
 
   private PublishBatchRequest request(List<Pending> entries) {
@@ -311,7 +436,8 @@ public final class SnsPublisher implements EventPublisher {
     return PublishBatchRequest.builder().topicArn(topicArn).publishBatchRequestEntries(requestEntries).build();
   }
 
-  private void onOutcome(List<Pending> entries, int attempt, PublishBatchResponse response, Throwable error) {
+  private void onOutcome(Flight flight, int attempt, PublishBatchResponse response, Throwable error) {
+    List<Pending> entries = flight.entries;
     List<Pending> retry = null;
     try {
       if (error != null) {
@@ -335,18 +461,20 @@ public final class SnsPublisher implements EventPublisher {
       retry = null;
     }
     if (retry != null) {
-      List<Pending> again = retry;
+      Flight again = new Flight(retry); // keeps the batch's slot
+      flights.add(again);
+      flights.remove(flight);
       try {
         scheduler.schedule(() -> send(again, attempt + 1), backoff.delayNanos(attempt), TimeUnit.NANOSECONDS);
         return;
       } catch (RejectedExecutionException e) {
-        for (Pending p : again) {
+        for (Pending p : retry) {
           fail(p, notPublished(p, attempt, "publisher stopped before retry", true, e));
         }
+        flight = again;
       }
     }
-    buffer.done();
-    drain();
+    landed(flight);
   }
 
   /** Completes the entries SNS answered; returns those to send again, or null. */
@@ -357,13 +485,13 @@ public final class SnsPublisher implements EventPublisher {
       if (i >= 0 && !answered[i]) {
         answered[i] = true;
         Pending p = entries.get(i);
-        if (!p.future.isDone()) { // counted first: callbacks of the future see the meter updated
+        if (claim(p)) { // counted first: callbacks of the future see the meter updated
           if (publishedCounter != null) {
             publishedCounter.increment();
           }
           p.future.complete(ok.messageId());
+          finished();
         }
-        finished();
       }
     }
     List<Pending> retry = null;
@@ -429,7 +557,32 @@ public final class SnsPublisher implements EventPublisher {
     return "event " + event.id() + " of type " + event.type();
   }
 
-  private void refuse(CompletableFuture<String> future, PublishException e) {
+  private static String describe(Pending p) {
+    return "event " + p.eventId + " of type " + p.type;
+  }
+
+  /**
+   * Why SNS would refuse {@code id} as a FIFO MessageGroupId or MessageDeduplicationId (1..128
+   * characters: a-z, A-Z, 0-9 and ASCII punctuation), or null when it would not.
+   */
+  private static String fifoIdProblem(String id) {
+    int length = id.length();
+    if (length == 0 || length > 128) {
+      return "must have 1..128 characters but has " + length + " characters";
+    }
+    for (int i = 0; i < length; i++) {
+      char c = id.charAt(i);
+      if (c < '!' || c > '~') {
+        return String.format(
+            "may contain only a-z, A-Z, 0-9 and punctuation but has '%c' at index %d (U+%04X)", c, i, (int) c);
+      }
+    }
+    return null;
+  }
+
+  /** Fails an event that holds a buffer slot but was never batched. */
+  private void refuse(CompletableFuture<String> future, RuntimeException e) {
+    buffered.decrementAndGet();
     if (failedCounter != null) {
       failedCounter.increment();
     }
@@ -438,13 +591,25 @@ public final class SnsPublisher implements EventPublisher {
   }
 
   private void fail(Pending p, PublishException e) {
-    if (!p.future.isDone()) { // counted first: callbacks of the future see the meter updated
+    if (claim(p)) { // counted first: callbacks of the future see the meter updated
       if (failedCounter != null) {
         failedCounter.increment();
       }
       p.future.completeExceptionally(e);
+      finished();
     }
-    finished();
+  }
+
+  /**
+   * True for the one caller that settles {@code p} (an SNS answer or close() giving up); frees its
+   * buffer slot before its future completes, so a callback may publish again.
+   */
+  private boolean claim(Pending p) {
+    if (!p.compareAndSet(false, true)) {
+      return false;
+    }
+    buffered.decrementAndGet();
+    return true;
   }
 
   private void finished() {
@@ -460,7 +625,18 @@ public final class SnsPublisher implements EventPublisher {
     return "SnsPublisher[" + topicArn + "]";
   }
 
-  private static final class Pending {
+  /** One batch call's entries, from its first send until each is settled (retries included). */
+  private static final class Flight {
+    final List<Pending> entries;
+
+    Flight(List<Pending> entries) {
+      this.entries = entries;
+    }
+  }
+
+  /** An accepted event; true once settled. */
+  @SuppressWarnings("serial")
+  private static final class Pending extends AtomicBoolean {
     final String eventId;
     final String type;
     final String message;
@@ -510,6 +686,8 @@ public final class SnsPublisher implements EventPublisher {
     private Duration initialBackoff = Duration.ofMillis(50);
     private Duration maxBackoff = Duration.ofSeconds(2);
     private MeterRegistry meterRegistry;
+    private int maxBufferedEvents = DEFAULT_MAX_BUFFERED_EVENTS;
+    private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
 
     private Builder() {}
 
@@ -605,6 +783,32 @@ public final class SnsPublisher implements EventPublisher {
      */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
       this.meterRegistry = Checks.notNull(meterRegistry, "meterRegistry");
+      return this;
+    }
+
+    /**
+     * How many events the publisher holds at most without an outcome: buffered, in flight or
+     * waiting for a retry. An event published while that many are held is not sent: its future
+     * fails at once with a {@link BufferFullException}, and {@code publish} never blocks. Each
+     * slot is free again just before its event's future completes. Default 10,000.
+     */
+    public Builder maxBufferedEvents(int maxBufferedEvents) {
+      if (maxBufferedEvents < 1) {
+        throw new IllegalArgumentException("maxBufferedEvents must be >= 1");
+      }
+      this.maxBufferedEvents = maxBufferedEvents;
+      return this;
+    }
+
+    /**
+     * How long {@link SnsPublisher#close()} waits for outstanding events before it fails them;
+     * 0 fails them at once. Default 30 s.
+     */
+    public Builder closeTimeout(Duration closeTimeout) {
+      if (closeTimeout == null || closeTimeout.isNegative()) {
+        throw new IllegalArgumentException("closeTimeout must be >= 0");
+      }
+      this.closeTimeout = closeTimeout;
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.evently.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.evently.event.Event;
 import dev.evently.event.EventAttributes;
@@ -10,6 +11,7 @@ import dev.evently.event.EventTypes;
 import dev.evently.localstack.AwsBackend;
 import dev.evently.localstack.AwsFixtures;
 import dev.evently.localstack.LocalAws;
+import dev.evently.localstack.TcpProxy;
 import dev.evently.localstack.TestNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -125,14 +127,11 @@ class SnsPublisherIT {
     CallCounter counter = new CallCounter();
     SnsAsyncClient sns = client(backend, counter);
     String topic = aws.createTopic(names.topic("orders"));
-    String queue = aws.createQueue(names.queue("all"));
-    aws.subscribe(topic, queue, true, null);
-    List<Event<?>> events = IntStream.range(0, 25).<Event<?>>mapToObj(i -> placed("o-" + i)).toList();
+    String queue = rawQueue(aws, topic, names.queue("all"));
+    List<Event<?>> events = placedOrders("o-", 25);
 
     List<CompletableFuture<String>> futures;
-    // a linger far longer than the test: full batches go at once, the rest only because close flushes
-    try (SnsPublisher publisher =
-        SnsPublisher.builder().client(sns).topicArn(topic).codec(codec).linger(Duration.ofSeconds(30)).build()) {
+    try (SnsPublisher publisher = lingering(sns, topic).build()) { // full batches go at once
       futures = publisher.publishAll(events);
     }
 
@@ -199,24 +198,16 @@ class SnsPublisherIT {
 
   @Test
   void aFailedEntryFailsOnlyItsOwnEvent(AwsBackend backend, AwsFixtures aws, TestNames names) throws Exception {
-    List<Event<?>> events = IntStream.range(0, 10).<Event<?>>mapToObj(i -> placed("o-" + i)).toList();
+    List<Event<?>> events = placedOrders("o-", 10);
     Event<?> bad = events.get(4);
     CallCounter counter = new CallCounter();
     SnsAsyncClient sns = client(backend, counter, new InvalidEntryOnTheWire(bad.id()));
     String topic = aws.createTopic(names.topic("orders"));
-    String queue = aws.createQueue(names.queue("orders"));
-    aws.subscribe(topic, queue, true, null);
+    String queue = rawQueue(aws, topic, names.queue("orders"));
 
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    // a long linger: the ten events fill one batch, sent as soon as it is full, whatever the load
-    SnsPublisher publisher =
-        SnsPublisher.builder()
-            .client(sns)
-            .topicArn(topic)
-            .codec(codec)
-            .linger(Duration.ofSeconds(30))
-            .meterRegistry(meters)
-            .build();
+    // the ten events fill one batch, sent as soon as it is full, whatever the load
+    SnsPublisher publisher = lingering(sns, topic).meterRegistry(meters).build();
     toClose.add(publisher);
 
     List<CompletableFuture<String>> futures = publisher.publishAll(events);
@@ -243,6 +234,164 @@ class SnsPublisherIT {
   }
 
   @Test
+  void aFullBufferFailsTheExtraEventsAtOnceWithoutACallAndPublishesTheRest(
+      AwsBackend backend, AwsFixtures aws, TestNames names) throws Exception {
+    CallCounter counter = new CallCounter();
+    SnsAsyncClient sns = client(backend, counter);
+    String topic = aws.createTopic(names.topic("orders"));
+    String queue = rawQueue(aws, topic, names.queue("orders"));
+    List<Event<?>> events = placedOrders("o-", 8);
+
+    List<CompletableFuture<String>> futures;
+    // the five accepted events wait in the buffer until close
+    try (SnsPublisher publisher = lingering(sns, topic).maxBufferedEvents(5).build()) {
+      futures = publisher.publishAll(events);
+
+      for (int i = 5; i < 8; i++) {
+        Event<?> refused = events.get(i);
+        CompletableFuture<String> future = futures.get(i);
+        assertThat(future).as("event " + i + " failed fast").isCompletedExceptionally();
+        assertThatThrownBy(future::join)
+            .cause()
+            .isInstanceOf(BufferFullException.class)
+            .hasMessageContaining(refused.id())
+            .hasMessageContaining("maxBufferedEvents 5")
+            .satisfies(e -> assertThat(((PublishException) e).retryable()).isTrue());
+      }
+      assertThat(futures.subList(0, 5)).as("accepted, still lingering").noneMatch(CompletableFuture::isDone);
+      assertThat(counter.calls()).isZero();
+    }
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(futures.get(i).get(1, TimeUnit.SECONDS)).as("event " + i).isNotBlank();
+    }
+    assertThat(counter.batchSizes()).containsExactly(5);
+    assertThat(decodeAll(aws.receiveAll(queue, ARRIVAL, 5))).containsExactlyInAnyOrderElementsOf(events.subList(0, 5));
+    assertThat(aws.approximateDepth(queue)).isZero();
+  }
+
+  @Test
+  void anEventFreesItsBufferSlotBeforeItsFutureCompletes(AwsBackend backend, AwsFixtures aws, TestNames names)
+      throws Exception {
+    SnsAsyncClient sns = client(backend);
+    String topic = aws.createTopic(names.topic("orders"));
+    SnsPublisher publisher = lingering(sns, topic).maxBufferedEvents(10).build();
+    toClose.add(publisher);
+
+    List<CompletableFuture<String>> first = publisher.publishAll(placedOrders("a-", 12));
+    assertThat(first.subList(10, 12)).allSatisfy(f -> assertThat(f).isCompletedExceptionally());
+    CompletableFuture.allOf(first.subList(0, 10).toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+    // a full batch again: sent at once, and no event refused, since the first ten have their outcome
+    List<CompletableFuture<String>> second = publisher.publishAll(placedOrders("b-", 10));
+    CompletableFuture.allOf(second.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    assertThat(second).allSatisfy(f -> assertThat(f.join()).isNotBlank());
+  }
+
+  @Test
+  void closeGivesUpAfterCloseTimeoutAndFailsEveryUnconfirmedEvent(AwsBackend backend, AwsFixtures aws, TestNames names)
+      throws Exception {
+    String topic = aws.createTopic(names.topic("orders"));
+    TcpProxy proxy = TcpProxy.start(backend.endpoint());
+    toClose.add(proxy);
+    CallCounter counter = new CallCounter();
+    SnsAsyncClient sns =
+        backend
+            .configure(SnsAsyncClient.builder())
+            .endpointOverride(proxy.endpoint())
+            .httpClient(HTTP)
+            .overrideConfiguration(o -> o.addExecutionInterceptor(counter).retryStrategy(b -> b.maxAttempts(1)))
+            .build();
+    toClose.add(sns);
+    // retried for minutes: SNS is out of reach and the backoff is long; not added to toClose
+    SnsPublisher publisher =
+        SnsPublisher.builder()
+            .client(sns)
+            .topicArn(topic)
+            .codec(codec)
+            .linger(Duration.ZERO)
+            .maxConcurrentBatches(1)
+            .maxAttempts(100)
+            .initialBackoff(Duration.ofSeconds(5))
+            .maxBackoff(Duration.ofSeconds(30))
+            .closeTimeout(Duration.ofMillis(500))
+            .build();
+    proxy.cut();
+    Event<OrderPlaced> sent = placed("sent");
+    CompletableFuture<String> sentFuture = publisher.publish(sent);
+    await().atMost(Duration.ofSeconds(10)).until(() -> counter.calls() >= 1); // in flight, then backing off
+    List<Event<?>> waiting = List.of(placed("waiting-1"), placed("waiting-2")); // the only slot is busy
+    List<CompletableFuture<String>> waitingFutures = publisher.publishAll(waiting);
+
+    long start = System.nanoTime();
+    CompletableFuture.runAsync(publisher::close).get(10, TimeUnit.SECONDS);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(took).isBetween(Duration.ofMillis(450), Duration.ofSeconds(5));
+    assertThat(sentFuture).isCompletedExceptionally();
+    assertThatThrownBy(sentFuture::join)
+        .cause()
+        .isInstanceOf(PublishException.class)
+        .hasMessageContaining(sent.id())
+        .hasMessageContaining("not confirmed")
+        .hasMessageContaining("closeTimeout 500ms")
+        .satisfies(e -> assertThat(((PublishException) e).retryable()).isTrue());
+    for (int i = 0; i < waiting.size(); i++) {
+      Event<?> event = waiting.get(i);
+      assertThatThrownBy(waitingFutures.get(i)::join)
+          .cause()
+          .isInstanceOf(PublishException.class)
+          .hasMessageContaining(event.id())
+          .hasMessageContaining("not sent")
+          .hasMessageContaining("closeTimeout 500ms")
+          .satisfies(e -> assertThat(((PublishException) e).retryable()).isTrue());
+    }
+    assertThat(counter.batchSizes()).as("the waiting events were never sent").allSatisfy(n -> assertThat(n).isEqualTo(1));
+  }
+
+  @Test
+  void anInvalidFifoEntryFailsOnlyItsOwnEventBeforeBatching(AwsBackend backend, AwsFixtures aws, TestNames names)
+      throws Exception {
+    CallCounter counter = new CallCounter();
+    SnsAsyncClient sns = client(backend, counter);
+    String topic = aws.createTopic(names.fifoTopic("orders"));
+    String queue = rawQueue(aws, topic, names.fifoQueue("orders"));
+    List<Event<?>> events = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      events.add(placed("o-" + i).withSubject("group-a"));
+    }
+    events.set(2, placed("long-group").withSubject("g".repeat(129)));
+    events.set(5, placed("space-in-group").withSubject("order 5"));
+    events.set(7, placed("long-id").withId("i".repeat(129)).withSubject("group-a"));
+    List<Event<?>> valid = new ArrayList<>(events);
+    valid.removeAll(List.of(events.get(2), events.get(5), events.get(7)));
+
+    List<CompletableFuture<String>> futures;
+    try (SnsPublisher publisher = lingering(sns, topic).build()) {
+      futures = publisher.publishAll(events);
+    }
+
+    assertRefused(futures.get(2), events.get(2), "MessageGroupId", "129 characters");
+    assertRefused(futures.get(5), events.get(5), "MessageGroupId", "' ' at index 5");
+    assertRefused(futures.get(7), events.get(7), "MessageDeduplicationId", "129 characters");
+    for (int i : new int[] {0, 1, 3, 4, 6, 8, 9}) {
+      assertThat(futures.get(i).get(1, TimeUnit.SECONDS)).as("event " + i).isNotBlank();
+    }
+    assertThat(counter.batchSizes()).as("one batch of the valid events").containsExactly(7);
+    assertThat(decodeAll(aws.receiveAll(queue, ARRIVAL, 7))).containsExactlyElementsOf(valid);
+  }
+
+  private static void assertRefused(CompletableFuture<String> future, Event<?> event, String field, String why) {
+    assertThat(future).isCompletedExceptionally();
+    assertThatThrownBy(future::join)
+        .cause()
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(event.id())
+        .hasMessageContaining(field)
+        .hasMessageContaining(why);
+  }
+
+  @Test
   void theResolverFindsAnExistingTopicAndNamesAMissingOne(SnsAsyncClient sns, AwsFixtures aws, TestNames names) {
     String name = names.topic("orders");
     String arn = aws.createTopic(name);
@@ -253,6 +402,25 @@ class SnsPublisherIT {
     assertThatThrownBy(() -> TopicResolver.topicArn(sns, missing))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("'" + missing + "' does not exist");
+  }
+
+  /**
+   * A publisher whose linger is far longer than any test: a batch goes out when it is full, or
+   * because close flushes it.
+   */
+  private SnsPublisher.Builder lingering(SnsAsyncClient sns, String topic) {
+    return SnsPublisher.builder().client(sns).topicArn(topic).codec(codec).linger(Duration.ofSeconds(30));
+  }
+
+  /** A new queue subscribed to {@code topic} with raw delivery. */
+  private static String rawQueue(AwsFixtures aws, String topic, String queueName) {
+    String queue = aws.createQueue(queueName);
+    aws.subscribe(topic, queue, true, null);
+    return queue;
+  }
+
+  private static List<Event<?>> placedOrders(String prefix, int count) {
+    return IntStream.range(0, count).<Event<?>>mapToObj(i -> placed(prefix + i)).toList();
   }
 
   private SnsPublisher publisher(SnsAsyncClient sns, String topic) {

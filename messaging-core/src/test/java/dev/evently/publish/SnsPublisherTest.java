@@ -68,6 +68,10 @@ class SnsPublisherTest {
         .hasMessageStartingWith("maxConcurrentBatches must be");
     assertThatThrownBy(() -> SnsPublisher.builder().maxAttempts(0)).hasMessageStartingWith("maxAttempts must be");
     assertThatThrownBy(() -> SnsPublisher.builder().initialBackoff(Duration.ZERO)).hasMessage("initialBackoff must be > 0");
+    assertThatThrownBy(() -> SnsPublisher.builder().maxBufferedEvents(0)).hasMessage("maxBufferedEvents must be >= 1");
+    assertThatThrownBy(() -> SnsPublisher.builder().closeTimeout(Duration.ofMillis(-1)))
+        .hasMessage("closeTimeout must be >= 0");
+    assertThatThrownBy(() -> SnsPublisher.builder().closeTimeout(null)).hasMessage("closeTimeout must be >= 0");
     assertThatThrownBy(
             () ->
                 SnsPublisher.builder()
@@ -148,6 +152,34 @@ class SnsPublisherTest {
     assertThat(((PublishException) failure).retryable()).isTrue();
     assertThat(((PublishException) failure).eventId()).isEqualTo(event.id());
     assertThat(counter.batchSizes()).containsExactly(1, 1, 1);
+  }
+
+  @Test
+  void aZeroCloseTimeoutFailsEveryEventStillRetryingAtOnce() {
+    List<CompletableFuture<String>> futures;
+    SnsPublisher publisher =
+        SnsPublisher.builder()
+            .client(client)
+            .topicArn(TOPIC)
+            .codec(codec)
+            .maxAttempts(100)
+            .initialBackoff(Duration.ofSeconds(10))
+            .maxBackoff(Duration.ofSeconds(10))
+            .closeTimeout(Duration.ZERO)
+            .build();
+    futures = publisher.publishAll(List.of(Event.of("Note", "test", new Note("a")), Event.of("Note", "test", new Note("b"))));
+
+    long start = System.nanoTime();
+    publisher.close();
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(futures)
+        .allSatisfy(
+            f ->
+                assertThatThrownBy(f::join)
+                    .cause()
+                    .isInstanceOf(PublishException.class)
+                    .hasMessageContaining("closeTimeout 0ms ran out"));
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.evently.publish.internal;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -134,6 +136,28 @@ public final class BatchBuffer<T> {
         throw new IllegalStateException("done() without a batch in flight");
       }
       inFlight--;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Removes and returns every entry not yet handed out (ready batches, then the open one), for a
+   * publisher that gives up on them. In-flight slots are not touched.
+   */
+  public List<T> drainAll() {
+    lock.lock();
+    try {
+      List<T> entries = new ArrayList<>();
+      for (Batch<T> batch : ready) {
+        entries.addAll(batch.entries());
+      }
+      ready.clear();
+      if (open != null) {
+        entries.addAll(open.entries());
+        open = null;
+      }
+      return entries;
     } finally {
       lock.unlock();
     }

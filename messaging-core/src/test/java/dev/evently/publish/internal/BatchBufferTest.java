@@ -99,4 +99,20 @@ class BatchBufferTest {
     buffer.add(2, 1);
     assertThat(buffer.poll().entries()).containsExactly(2);
   }
+
+  @Test
+  void drainAllTakesReadyAndOpenEntriesButLeavesInFlightOnes() {
+    BatchBuffer<Integer> buffer = new BatchBuffer<>(2, 1000, 1, false);
+    for (int i = 0; i < 5; i++) {
+      buffer.add(i, 1);
+    }
+    assertThat(buffer.poll().entries()).containsExactly(0, 1);
+
+    assertThat(buffer.drainAll()).containsExactly(2, 3, 4);
+    assertThat(buffer.drainAll()).isEmpty();
+    buffer.flush();
+    buffer.done();
+    assertThat(buffer.poll()).isNull();
+    assertThat(buffer.inFlight()).isZero();
+  }
 }
