@@ -5,11 +5,20 @@ import dev.evently.publish.EventPublisher;
 import dev.evently.publish.SnsPublisher;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
 
-/** Our publisher, {@link SnsPublisher}, with its defaults (linger 5 ms, 8 batches in flight). */
+/**
+ * Our publisher, {@link SnsPublisher}, with its defaults (linger 5 ms, 8 batches in flight) except
+ * the buffer bound: B3 hands every event over at once, so the bound is raised to hold them all
+ * (the default, 10,000, fails the events above it fast with BufferFullException).
+ */
 final class OursPublisher {
   private OursPublisher() {}
 
-  static EventPublisher create(SnsAsyncClient sns, String topicArn, EventCodec codec) {
-    return SnsPublisher.builder().client(sns).topicArn(topicArn).codec(codec).build();
+  static EventPublisher create(SnsAsyncClient sns, String topicArn, EventCodec codec, int events) {
+    return SnsPublisher.builder()
+        .client(sns)
+        .topicArn(topicArn)
+        .codec(codec)
+        .maxBufferedEvents(Math.max(SnsPublisher.DEFAULT_MAX_BUFFERED_EVENTS, events))
+        .build();
   }
 }

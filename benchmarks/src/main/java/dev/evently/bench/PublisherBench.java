@@ -32,7 +32,7 @@ final class PublisherBench {
     SnsAsyncClient client = Aws.sns(endpoint);
     String topicArn =
         control.createTopic(r -> r.name(Aws.uniqueName("b3-" + variant))).join().topicArn();
-    EventPublisher ours = variant.equals("ours") ? OursPublisher.create(client, topicArn, codec) : null;
+    EventPublisher ours = variant.equals("ours") ? OursPublisher.create(client, topicArn, codec, Math.max(warmup, messages)) : null;
     publish(variant, client, topicArn, codec, ours, events(0, warmup));
     List<Event<BenchEvent>> timed = events(warmup, messages);
     long cpu0 = Result.cpuNanos();
@@ -155,7 +155,7 @@ final class PublisherBench {
         isOurs
             ? OursConsumer.create(sqs, queueName, 10, 0, handler)
             : new RawConsumer(sqs, queueUrl, 1, 0, 20, handler);
-    EventPublisher publisher = isOurs ? OursPublisher.create(sns, topicArn, codec) : null;
+    EventPublisher publisher = isOurs ? OursPublisher.create(sns, topicArn, codec, messages) : null;
     consumer.start();
     Thread.sleep(500);
 
