@@ -32,7 +32,7 @@ if [ "$MODE" = quick ]; then
   B4ACK_VARIANTS="ours-10 sca-10"; B4E2E_VARIANTS="ours"; B4STOP_VARIANTS="ours-10"
 else
   EMQ_WARMUP=20000
-  B1_VARIANTS="raw-w50 ours-10 ours-50 sca-10 sca-50 raw-w100"; B1_MSGS=20000; B1_WARMUP=3000
+  B1_VARIANTS="raw-w50 ours-10 ours-50 sca-10 sca-50 raw-w100 raw-w1 raw-w5"; B1_MSGS=20000; B1_WARMUP=3000
   B2_MSGS=20000; B2_WARMUP=2000
   B3_SEQ=500; B3_MSGS=10000; B3_WARMUP=500; B3_VARIANTS="ours raw-batch-4 raw-batch-16"
   B4_BATCHES=60; B4_E2E_MSGS=200

@@ -123,6 +123,9 @@ final class Report {
     put(r, "b1_ours_vs_sca_50", ratio(value(medians, "b1/ours-50", t), value(medians, "b1/sca-50", t)));
     put(r, "b1_ours_vs_sca_10", ratio(value(medians, "b1/ours-10", t), value(medians, "b1/sca-10", t)));
     put(r, "b1_ours_vs_raw_10", ratio(value(medians, "b1/ours-10", t), rawCeiling));
+    // the raw loop at the same number of messages held: 10 per loop (full mode only)
+    put(r, "b1_ours_vs_raw_same_in_flight_50", ratio(value(medians, "b1/ours-50", t), value(medians, "b1/raw-w5", t)));
+    put(r, "b1_ours_vs_raw_same_in_flight_10", ratio(value(medians, "b1/ours-10", t), value(medians, "b1/raw-w1", t)));
     put(r, "b2_ideal_msg_per_s", ideal);
     put(r, "b2_ours_vs_ideal", ratio(value(medians, "b2/ours-100", t), ideal));
     put(r, "b2_ours_vs_sca", ratio(value(medians, "b2/ours-100", t), value(medians, "b2/sca-100", t)));
