@@ -88,7 +88,10 @@ public final class SqsConsumer implements AutoCloseable {
   public static final String MDC_MESSAGE_ID = "messageId";
 
   static final Duration FLUSH_INTERVAL = Duration.ofMillis(50);
-  static final Duration PARTIAL_RECEIVE_DELAY = Duration.ofMillis(20);
+  /** Bounds of the wait for a full batch of free slots; see {@link #partialReceiveDelayMillis()}. */
+  static final Duration MIN_PARTIAL_RECEIVE_DELAY = Duration.ofMillis(20);
+
+  static final Duration MAX_PARTIAL_RECEIVE_DELAY = Duration.ofMillis(100);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
   private static final Logger LOG = LoggerFactory.getLogger(SqsConsumer.class);
 
@@ -117,6 +120,7 @@ public final class SqsConsumer implements AutoCloseable {
   private final Object idle = new Object();
 
   private volatile boolean running;
+  private volatile long avgHandlerNanos;
   private volatile Throwable lastReceiveError;
   private QueueSetup setup;
   private List<MessageSystemAttributeName> systemAttributes;
@@ -314,8 +318,9 @@ public final class SqsConsumer implements AutoCloseable {
 
   /**
    * Receives once at least {@code minSlots} slots are free: a full batch normally, so receive
-   * calls are not spent on one or two messages each; after PARTIAL_RECEIVE_DELAY with fewer free
-   * slots, whatever is free, so one slow handler does not hold up the others.
+   * calls (billed per request) are not spent on one or two messages each; after the partial
+   * receive delay with fewer free slots, whatever is free, so one slow handler does not hold up
+   * the others.
    */
   private void poll(int minSlots) {
     if (!running) {
@@ -334,7 +339,7 @@ public final class SqsConsumer implements AutoCloseable {
           if (once.compareAndSet(false, true)) {
             poll(1);
           }
-        }, PARTIAL_RECEIVE_DELAY.toMillis());
+        }, partialReceiveDelayMillis());
       }
       return;
     }
@@ -361,6 +366,23 @@ public final class SqsConsumer implements AutoCloseable {
           polls.remove(f);
           onReceived(slots, response, error);
         });
+  }
+
+  /**
+   * How long a poller waits for a full batch of free slots before it receives fewer: 1.5 times the
+   * average handler time (the handlers of one batch, started together, usually end together), but
+   * at least MIN and at most MAX_PARTIAL_RECEIVE_DELAY.
+   */
+  long partialReceiveDelayMillis() {
+    long avgMillis = TimeUnit.NANOSECONDS.toMillis(avgHandlerNanos);
+    return Math.max(
+        MIN_PARTIAL_RECEIVE_DELAY.toMillis(), Math.min(MAX_PARTIAL_RECEIVE_DELAY.toMillis(), avgMillis * 3 / 2));
+  }
+
+  /** Exponentially weighted (1/16) average of handler times; racy updates only blur it. */
+  private void recordHandlerTime(long nanos) {
+    long avg = avgHandlerNanos;
+    avgHandlerNanos = avg == 0 ? nanos : avg + (nanos - avg) / 16;
   }
 
   private void onReceived(int slots, ReceiveMessageResponse response, Throwable error) {
@@ -515,7 +537,9 @@ public final class SqsConsumer implements AutoCloseable {
       MDC.remove(MDC_EVENT_ID);
       MDC.remove(MDC_EVENT_TYPE);
       MDC.remove(MDC_CORRELATION_ID);
-      metrics.handled(outcome, System.nanoTime() - t0);
+      long took = System.nanoTime() - t0;
+      recordHandlerTime(took);
+      metrics.handled(outcome, took);
       m.finish();
       held.remove(m);
       capacity.release(1);
