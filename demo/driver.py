@@ -25,18 +25,25 @@ from decimal import Decimal
 FINAL = {"APPROVED", "REJECTED", "CANCELLED"}
 
 
-def call(method, url, body=None, retry_for=30.0):
-    """One JSON request; connection failures are retried until retry_for seconds passed."""
+def call(method, url, body=None, retry_for=30.0, idempotency_key=None):
+    """One JSON request; connection failures (and timeouts) are retried until retry_for seconds
+    passed. With an idempotency_key it is sent as the Idempotency-Key header and 5xx answers are
+    retried too: the server creates at most one order per key, so a retry never places a second one."""
     data = None if body is None else json.dumps(body).encode()
+    headers = {"Content-Type": "application/json"}
+    if idempotency_key is not None:
+        headers["Idempotency-Key"] = idempotency_key
     deadline = time.monotonic() + retry_for
     while True:
-        request = urllib.request.Request(url, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as e:
             payload = e.read()
+            if idempotency_key is not None and e.code >= 500 and time.monotonic() <= deadline:
+                time.sleep(0.2)
+                continue
             return e.code, json.loads(payload) if payload else None
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
             if time.monotonic() > deadline:
@@ -95,7 +102,8 @@ class Demo:
                 kind, customer = "normal", self.rng.choice(ids)
                 total = Decimal(self.rng.randint(5, 90)) + Decimal(self.rng.randint(0, 99)) / 100
             cancel = kind == "normal" and self.rng.random() < 0.12
-            plans.append({"kind": kind, "customerId": customer, "total": total, "cancel": cancel})
+            plans.append({"kind": kind, "customerId": customer, "total": total, "cancel": cancel,
+                          "key": str(uuid.uuid4())})  # not seeded: unique across runs
         return plans
 
     def write_progress(self):
@@ -108,8 +116,10 @@ class Demo:
         os.replace(tmp, self.args.progress_file)
 
     def place(self, plan):
+        # One key per planned order: retries after a timeout, a reset or a 5xx cannot double it.
         status, body = call("POST", self.args.order_url + "/orders",
-                            {"customerId": plan["customerId"], "orderTotal": float(plan["total"])})
+                            {"customerId": plan["customerId"], "orderTotal": float(plan["total"])},
+                            idempotency_key=plan["key"])
         if status != 202 or body.get("state") != "PENDING":
             with self.lock:
                 self.failures.append(f"placing an order answered HTTP {status} {body}")

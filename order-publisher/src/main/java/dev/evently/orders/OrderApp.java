@@ -10,9 +10,10 @@ import dev.evently.service.ServiceSettings;
 import java.io.IOException;
 
 /**
- * The order service: {@code POST /orders}, {@code GET /orders/{id}}, {@code POST
- * /orders/{id}/cancel}; publishes OrderCreated / OrderCancelled to {@code order-events} through the
- * outbox and consumes the credit replies from {@code order-service}.
+ * The order service: {@code POST /orders} (with an optional {@code Idempotency-Key} header, see
+ * {@code OrderApi}), {@code GET /orders/{id}}, {@code POST /orders/{id}/cancel}; publishes
+ * OrderCreated / OrderCancelled to {@code order-events} through the outbox and consumes the credit
+ * replies from {@code order-service}.
  *
  * <p>Environment: {@code HTTP_PORT} (8081), {@code DATABASE_URL} (H2 file under {@code ./data/}),
  * {@code ORDER_EVENTS_TOPIC} ({@code order-events}), {@code ORDER_QUEUE} ({@code order-service}),

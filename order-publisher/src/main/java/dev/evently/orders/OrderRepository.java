@@ -28,6 +28,31 @@ final class OrderRepository {
     }
   }
 
+  /**
+   * Records that {@code idempotencyKey} created {@code orderId}. Fails with SQLState 23505
+   * (unique violation) if the key is already recorded; on PostgreSQL a concurrent transaction that
+   * recorded it and has not finished makes this wait for its outcome.
+   */
+  void insertKey(Connection tx, String idempotencyKey, String orderId, Instant at) throws SQLException {
+    try (PreparedStatement ps =
+        tx.prepareStatement(
+            "INSERT INTO order_idempotency_keys (idempotency_key, order_id, created_at) VALUES (?, ?, ?)")) {
+      ps.setString(1, idempotencyKey);
+      ps.setString(2, orderId);
+      ps.setTimestamp(3, Timestamp.from(at));
+      ps.executeUpdate();
+    }
+  }
+
+  /** The order that {@code idempotencyKey} created, if any. */
+  Optional<Order> findByKey(Connection tx, String idempotencyKey) throws SQLException {
+    return select(
+        tx,
+        "SELECT o.* FROM orders o JOIN order_idempotency_keys k ON k.order_id = o.order_id"
+            + " WHERE k.idempotency_key = ?",
+        idempotencyKey);
+  }
+
   Optional<Order> find(Connection tx, String orderId) throws SQLException {
     return select(tx, "SELECT * FROM orders WHERE order_id = ?", orderId);
   }
@@ -51,9 +76,9 @@ final class OrderRepository {
     }
   }
 
-  private static Optional<Order> select(Connection tx, String sql, String orderId) throws SQLException {
+  private static Optional<Order> select(Connection tx, String sql, String parameter) throws SQLException {
     try (PreparedStatement ps = tx.prepareStatement(sql)) {
-      ps.setString(1, orderId);
+      ps.setString(1, parameter);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();

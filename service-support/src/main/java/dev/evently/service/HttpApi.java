@@ -13,10 +13,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -46,8 +48,23 @@ public final class HttpApi implements AutoCloseable {
     Response handle(Request request) throws Exception;
   }
 
-  /** One request: method, path parameters and the (capped) body. */
-  public record Request(String method, String path, Map<String, String> params, byte[] body) {
+  /**
+   * One request: method, path parameters, headers (names case-insensitive, each with its values
+   * in the order received) and the (capped) body.
+   */
+  public record Request(
+      String method, String path, Map<String, String> params, Map<String, List<String>> headers, byte[] body) {
+    public Request {
+      Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      headers.forEach((name, values) -> copy.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
+      headers = Collections.unmodifiableMap(copy);
+    }
+
+    /** Every value of the header {@code name} (case-insensitive), in order; empty if absent. */
+    public List<String> headers(String name) {
+      return List.copyOf(headers.getOrDefault(name, List.of()));
+    }
+
     /** The path parameter {@code name} (declared as {@code {name}} in the route). */
     public String param(String name) {
       return params.get(name);
@@ -165,7 +182,7 @@ public final class HttpApi implements AutoCloseable {
       } else {
         pattern = route.pattern();
         byte[] body = readBody(exchange);
-        response = route.handler().handle(new Request(method, path, params, body));
+        response = route.handler().handle(new Request(method, path, params, exchange.getRequestHeaders(), body));
       }
     } catch (ApiException e) {
       response = error(e);

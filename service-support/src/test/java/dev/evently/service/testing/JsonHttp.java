@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 import java.util.function.IntSupplier;
 
 /** A test client for a service's JSON API on 127.0.0.1, with the assertions every API test makes. */
@@ -25,10 +26,16 @@ public final class JsonHttp {
   }
 
   public HttpResponse<String> post(String path, String body) {
-    return send(HttpRequest.newBuilder(uri(path))
+    return post(path, body, Map.of());
+  }
+
+  /** POST {@code body} as JSON with extra request {@code headers}. */
+  public HttpResponse<String> post(String path, String body, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
         .POST(HttpRequest.BodyPublishers.ofString(body))
-        .header("Content-Type", "application/json")
-        .build());
+        .header("Content-Type", "application/json");
+    headers.forEach(request::header);
+    return send(request.build());
   }
 
   public HttpResponse<String> get(String path) {
