@@ -158,6 +158,36 @@ class OutboxSnsIT {
   }
 
   @Test
+  void anEventTooLargeForSnsIsParkedAndTheNextEventOfItsSubjectArrives(
+      AwsBackend aws, AwsFixtures fixtures, TestNames names) throws Exception {
+    String topic = fixtures.createTopic(names.topic("orders"));
+    String queue = fixtures.createQueue(names.queue("orders"));
+    fixtures.subscribe(topic, queue, true, null);
+    OutboxRelay relay = relay(aws.snsAsync(), topic);
+    Event<OrderPlaced> tooLarge =
+        Event.of("OrderPlaced", "orders", new OrderPlaced("x".repeat(300_000), 1)).withSubject("order-1");
+    Event<OrderPlaced> next = OrderPlaced.event("order-1", 2);
+    commit(List.of(tooLarge, next), true);
+
+    List<Message> received = fixtures.receiveAll(queue, Duration.ofSeconds(15), 1);
+    assertThat(receivedIds(received)).containsExactly(next.id());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(relay.parked(10))
+                    .singleElement()
+                    .satisfies(
+                        p -> {
+                          assertThat(p.eventId()).isEqualTo(tooLarge.id());
+                          assertThat(p.subject()).isEqualTo("order-1");
+                          assertThat(p.reason()).contains("more than maxMessageBytes").doesNotContain("xxxx");
+                        }));
+    assertThat(TestDatabases.count(ds, "SELECT COUNT(*) FROM evently_outbox WHERE published_at IS NULL")).isEqualTo(1);
+    assertThat(fixtures.approximateDepth(queue)).as("the parked event was never sent").isZero();
+  }
+
+  @Test
   void duringAnSnsOutageEventsWaitAndArriveOnceItEnds(
       AwsBackend aws, AwsFixtures fixtures, TestNames names) throws Exception {
     String topic = fixtures.createTopic(names.topic("orders"));
