@@ -207,10 +207,10 @@ abstract class OutboxContract {
 
   @Test
   void retryableFailuresAndWholeCallsSnsRefusedAreRetriedNotParked() throws Exception {
+    OutboxRelay relay = relay().retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(1)).build();
     Event<OrderPlaced> full = OrderPlaced.event("A", 1);
     Event<OrderPlaced> denied = OrderPlaced.event("B", 1);
-    Event<OrderPlaced> closed = OrderPlaced.event("C", 1);
-    inTransaction(true, full, denied, closed);
+    inTransaction(true, full, denied, OrderPlaced.event("C", 1));
     sns.refuse(
         e -> true,
         e -> {
@@ -227,7 +227,6 @@ abstract class OutboxContract {
           }
           return new IllegalStateException("publisher is closed (test)");
         });
-    OutboxRelay relay = relay().retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(1)).build();
     assertThat(relay.relayOnce()).isZero();
     assertThat(rows("parked_at IS NULL AND published_at IS NULL AND attempts = 1")).isEqualTo(3);
     assertThat(relay.parked(10)).isEmpty();
