@@ -8,6 +8,7 @@ import dev.evently.event.EventDecodingException;
 import dev.evently.jdbc.internal.Dialect;
 import dev.evently.jdbc.internal.Jdbc;
 import dev.evently.publish.EventPublisher;
+import dev.evently.publish.PublishException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -39,6 +40,7 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Publishes the events that committed transactions wrote into the {@link Outbox}, through one
@@ -60,10 +62,22 @@ import org.slf4j.LoggerFactory;
  * relay, or waiting for a retry), and within a batch a key's rows are published one after the other
  * and stop at the first failure. Rows without a subject have no order.
  *
- * <p><b>Failures.</b> A row that fails to publish (SNS unreachable, no publisher for its topic, a
- * payload that no longer decodes) stays pending with {@code attempts} incremented, {@code
- * last_error} set and {@code next_attempt_at} pushed back exponentially up to the maximum backoff;
- * it is retried for ever, so nothing is lost, and it holds back the newer rows of its key. Delivery
+ * <p><b>Failures.</b> A row that fails to publish (SNS unreachable or throttling, a full publisher,
+ * a timeout, no publisher for its topic, a payload that no longer decodes) stays pending with
+ * {@code attempts} incremented, {@code last_error} set and {@code next_attempt_at} pushed back
+ * exponentially up to the maximum backoff; it is retried for ever, so nothing is lost, and it holds
+ * back the newer rows of its key.
+ *
+ * <p><b>Parked rows.</b> A row whose event the publisher refused for good (a non-{@link
+ * PublishException#retryable() retryable} {@code PublishException} not caused by an AWS SDK
+ * exception, e.g. too large for SNS or not encodable, or an {@link IllegalArgumentException},
+ * e.g. a FIFO group id SNS would refuse) would fail the same way for ever and hold its key back
+ * for ever. It is parked instead: {@code parked_at} and {@code last_error} are set, it is logged at
+ * ERROR (event id, type, topic, subject and reason; never the payload) and counted in {@code
+ * evently.outbox.parked}, it is never picked again nor purged, and the newer rows of its key go
+ * ahead. {@link #parked(int)} lists parked rows, {@link #retryParked(String)} makes one pending
+ * again. A whole call SNS refuses (access denied, topic not found) is about the topic or the
+ * credentials, not the event, and is retried like an outage. Delivery
  * is at least once: a relay that dies after publishing but before committing, or a publish that
  * times out but later succeeds, publishes the row again. Consumers deduplicate by event id.
  *
@@ -95,6 +109,7 @@ public final class OutboxRelay implements AutoCloseable {
   private final String selectSql;
   private final Counter publishedCounter;
   private final Counter failedCounter;
+  private final Counter parkedCounter;
   private final Timer delayTimer;
 
   private final Semaphore wakeups = new Semaphore(0);
@@ -119,8 +134,9 @@ public final class OutboxRelay implements AutoCloseable {
     this.clock = b.clock;
     this.table = outbox.table();
     this.selectSql =
-        "SELECT id, event_id, topic, msg_key, payload, attempts, created_at FROM " + table
-            + " WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+        "SELECT id, event_id, topic, msg_key, event_type, payload, attempts, created_at FROM " + table
+            + " WHERE published_at IS NULL AND parked_at IS NULL"
+            + " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
             + " ORDER BY id LIMIT ? FOR UPDATE" + (b.dialect == Dialect.H2 ? "" : " SKIP LOCKED");
     MeterRegistry registry = b.meterRegistry;
     if (registry != null) {
@@ -130,12 +146,16 @@ public final class OutboxRelay implements AutoCloseable {
       failedCounter =
           Counter.builder("evently.outbox.failed").tag("table", table)
               .description("outbox publish attempts that failed (the row is retried)").register(registry);
+      parkedCounter =
+          Counter.builder("evently.outbox.parked").tag("table", table)
+              .description("outbox rows parked: refused for good by the publisher, not retried").register(registry);
       delayTimer =
           Timer.builder("evently.outbox.delay").tag("table", table)
               .description("time from writing an outbox row to publishing it").register(registry);
     } else {
       publishedCounter = null;
       failedCounter = null;
+      parkedCounter = null;
       delayTimer = null;
     }
   }
@@ -254,6 +274,7 @@ public final class OutboxRelay implements AutoCloseable {
                   rs.getString("event_id"),
                   rs.getString("topic"),
                   rs.getString("msg_key"),
+                  rs.getString("event_type"),
                   rs.getString("payload"),
                   rs.getInt("attempts"),
                   rs.getObject("created_at", OffsetDateTime.class)));
@@ -274,6 +295,7 @@ public final class OutboxRelay implements AutoCloseable {
     }
     List<Row> published = new ArrayList<>();
     Map<Row, String> failed = new LinkedHashMap<>();
+    Map<Row, String> parked = new LinkedHashMap<>();
     while (!groups.isEmpty()) {
       List<Row> round = new ArrayList<>(groups.size());
       List<CompletableFuture<String>> futures = new ArrayList<>(groups.size());
@@ -287,22 +309,27 @@ public final class OutboxRelay implements AutoCloseable {
       for (int i = 0; i < round.size(); i++) {
         ArrayDeque<Row> group = groupIt.next();
         Row row = round.get(i);
-        String error = errorOf(futures.get(i));
-        if (error == null) {
-          published.add(row);
-          group.pollFirst();
+        Throwable cause = failureOf(futures.get(i));
+        if (cause == null || isPermanent(cause)) {
+          if (cause == null) {
+            published.add(row);
+          } else {
+            parked.put(row, describe(cause));
+          }
+          group.pollFirst(); // the key's next row goes next
           if (group.isEmpty()) {
             groupIt.remove();
           }
         } else {
-          failed.put(row, error);
+          failed.put(row, describe(cause));
           groupIt.remove();
         }
       }
     }
     markPublished(c, published);
     markFailed(c, failed, now);
-    record(published, failed.size());
+    markParked(c, parked, now);
+    record(published, failed.size(), parked.size());
     return published.size();
   }
 
@@ -321,7 +348,8 @@ public final class OutboxRelay implements AutoCloseable {
     String marks = String.join(", ", java.util.Collections.nCopies(oldestInBatch.size(), "?"));
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT msg_key, MIN(id) FROM " + table + " WHERE published_at IS NULL AND msg_key IN (" + marks
+            "SELECT msg_key, MIN(id) FROM " + table + " WHERE published_at IS NULL AND parked_at IS NULL AND msg_key IN ("
+                + marks
                 + ") GROUP BY msg_key")) {
       int i = 1;
       for (String key : oldestInBatch.keySet()) {
@@ -346,9 +374,16 @@ public final class OutboxRelay implements AutoCloseable {
         return CompletableFuture.failedFuture(
             new IllegalStateException("no publisher for topic '" + row.topic + "'"));
       }
-      Event<?> event = outbox.codec().decode(row.payload);
+      Event<?> event;
+      try {
+        event = outbox.codec().decode(row.payload);
+      } catch (EventDecodingException | RuntimeException e) {
+        // retried, not parked: a relay of another version may know the type
+        return CompletableFuture.failedFuture(
+            new IllegalStateException("payload does not decode: " + e.getMessage(), e));
+      }
       return publisher.publish(event);
-    } catch (EventDecodingException | RuntimeException e) {
+    } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
@@ -364,9 +399,10 @@ public final class OutboxRelay implements AutoCloseable {
     }
   }
 
-  private String errorOf(CompletableFuture<String> future) {
+  /** Why {@code future} has not published its row, or null when it has. */
+  private Throwable failureOf(CompletableFuture<String> future) {
     if (!future.isDone()) {
-      return "publish timed out after " + publishTimeout;
+      return new TimeoutException("publish timed out after " + publishTimeout);
     }
     if (!future.isCompletedExceptionally()) {
       return null;
@@ -375,10 +411,30 @@ public final class OutboxRelay implements AutoCloseable {
       future.join();
       return null;
     } catch (CompletionException | java.util.concurrent.CancellationException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      String message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-      return message.length() > 1000 ? message.substring(0, 1000) : message;
+      return e.getCause() != null ? e.getCause() : e;
     }
+  }
+
+  /**
+   * Whether the publisher refused the event itself for good, so that publishing it again cannot
+   * succeed: an {@link IllegalArgumentException} (e.g. a FIFO group id SNS would refuse), or a
+   * {@link PublishException} that is not {@link PublishException#retryable() retryable} (too large,
+   * not encodable, an entry SNS rejected) unless an AWS SDK exception caused it: a whole call SNS
+   * refused (access denied, topic not found) is about the topic or the credentials, which an
+   * operator fixes, so such rows stay pending. Everything else is retried: outages, throttling,
+   * {@link dev.evently.publish.BufferFullException}, timeouts, a closed or missing publisher, and
+   * a payload this relay cannot decode (a relay of a newer version may).
+   */
+  static boolean isPermanent(Throwable cause) {
+    if (cause instanceof PublishException e) {
+      return !e.retryable() && !(e.getCause() instanceof SdkException);
+    }
+    return cause instanceof IllegalArgumentException;
+  }
+
+  private static String describe(Throwable cause) {
+    String message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    return message.length() > 1000 ? message.substring(0, 1000) : message;
   }
 
   private void markPublished(Connection c, List<Row> rows) throws SQLException {
@@ -427,18 +483,44 @@ public final class OutboxRelay implements AutoCloseable {
         failed.size(), first.getKey().eventId, first.getKey().topic, first.getKey().attempts + 1, first.getValue());
   }
 
+  private void markParked(Connection c, Map<Row, String> parked, Instant now) throws SQLException {
+    if (parked.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE " + table
+                + " SET attempts = attempts + 1, parked_at = ?, next_attempt_at = NULL, last_error = ? WHERE id = ?")) {
+      for (Map.Entry<Row, String> e : parked.entrySet()) {
+        ps.setObject(1, ts(now));
+        ps.setString(2, e.getValue());
+        ps.setLong(3, e.getKey().id);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    for (Map.Entry<Row, String> e : parked.entrySet()) {
+      Row row = e.getKey();
+      log.error("outbox event {} of type {} (topic {}, subject {}) parked: the publisher refused it for good and it"
+              + " will not be retried; the newer events of its subject go ahead. Fix the cause, then"
+              + " OutboxRelay.retryParked(\"{}\"). Reason: {}",
+          row.eventId, row.type, row.topic, row.key, row.eventId, e.getValue());
+    }
+  }
+
   /** The wait before retrying a row that has failed {@code attempts} times before. */
   Duration backoff(int attempts) {
     long ms = initialBackoff.toMillis() << Math.min(attempts, 30);
     return ms <= 0 || ms > maxBackoff.toMillis() ? maxBackoff : Duration.ofMillis(ms);
   }
 
-  private void record(List<Row> published, int failures) {
+  private void record(List<Row> published, int failures, int parkings) {
     if (publishedCounter == null) {
       return;
     }
     publishedCounter.increment(published.size());
     failedCounter.increment(failures);
+    parkedCounter.increment(parkings);
     Instant now = Instant.now();
     for (Row row : published) {
       if (row.createdAt != null) {
@@ -454,6 +536,91 @@ public final class OutboxRelay implements AutoCloseable {
     }
     lastPurge = now;
     purgePublished();
+  }
+
+  /**
+   * A row the relay parked: the publisher refused its event for good (see the class comment). It
+   * stays in the table, unpublished and never retried, until {@link #retryParked(String)}.
+   *
+   * @param eventId the event's id
+   * @param type the event's type
+   * @param topic the logical topic it was written for
+   * @param subject its ordering key, or null
+   * @param attempts publish attempts so far
+   * @param parkedAt when it was parked
+   * @param reason the publisher's failure, e.g. {@code PublishException: event ... is 300012 bytes,
+   *     more than maxMessageBytes 262144; not sent} (never the payload)
+   */
+  public record ParkedEvent(
+      String eventId, String type, String topic, String subject, int attempts, Instant parkedAt, String reason) {}
+
+  /**
+   * The oldest {@code limit} parked rows of this relay's table, oldest first: for an operator to
+   * see what was not published and why. Reads only; safe while relays run.
+   *
+   * @throws IllegalArgumentException if {@code limit} is not 1..10000
+   * @throws IllegalStateException when the database fails
+   */
+  public List<ParkedEvent> parked(int limit) {
+    if (limit <= 0 || limit > 10_000) {
+      throw new IllegalArgumentException("limit must be 1..10000");
+    }
+    String sql =
+        "SELECT event_id, event_type, topic, msg_key, attempts, parked_at, last_error FROM " + table
+            + " WHERE parked_at IS NOT NULL AND published_at IS NULL ORDER BY id LIMIT ?";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setInt(1, limit);
+      List<ParkedEvent> parked = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          parked.add(
+              new ParkedEvent(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getInt(5),
+                  rs.getObject(6, OffsetDateTime.class).toInstant(),
+                  rs.getString(7)));
+        }
+      }
+      return parked;
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading parked rows of " + table + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Makes the parked row of {@code eventId} pending again, to be published at the next poll (by
+   * any relay of the table), e.g. once the topic accepts larger messages. Its {@code attempts} and
+   * {@code last_error} are kept. The newer events of its subject have usually been published
+   * meanwhile, so it arrives after them: per-subject order does not hold for a retried row. If the
+   * publisher refuses it again, it is parked again.
+   *
+   * @return true if a parked row of {@code eventId} was made pending, false if there is none (never
+   *     parked, already retried, or unknown)
+   * @throws IllegalStateException when the database fails
+   */
+  public boolean retryParked(String eventId) {
+    Checks.notNull(eventId, "eventId");
+    String sql =
+        "UPDATE " + table + " SET parked_at = NULL, next_attempt_at = NULL"
+            + " WHERE event_id = ? AND parked_at IS NOT NULL AND published_at IS NULL";
+    int updated;
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      c.setAutoCommit(true);
+      ps.setString(1, eventId);
+      updated = ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("retrying parked event " + eventId + " of " + table + " failed: " + e.getMessage(), e);
+    }
+    if (updated > 0) {
+      log.info("outbox event {} unparked: it will be published again", eventId);
+      wakeUp();
+    }
+    return updated > 0;
   }
 
   /** The loop's current wait between empty polls. */
@@ -474,7 +641,14 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   private record Row(
-      long id, String eventId, String topic, String key, String payload, int attempts, OffsetDateTime createdAt) {}
+      long id,
+      String eventId,
+      String topic,
+      String key,
+      String type,
+      String payload,
+      int attempts,
+      OffsetDateTime createdAt) {}
 
   /**
    * Builder; {@link #dataSource}, {@link #outbox} and the publishers are required. Defaults: batch
@@ -580,7 +754,11 @@ public final class OutboxRelay implements AutoCloseable {
       return this;
     }
 
-    /** Where to record {@code evently.outbox.published}, {@code .failed} and {@code .delay}. */
+    /**
+     * Where to record the counters {@code evently.outbox.published}, {@code .failed} (attempts to
+     * retry) and {@code .parked}, and the timer {@code .delay} (commit to publish), tagged with the
+     * table.
+     */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
       this.meterRegistry = Checks.notNull(meterRegistry, "meterRegistry");
       return this;

@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import dev.evently.event.Event;
 import dev.evently.jdbc.MutableClock;
 import dev.evently.jdbc.TestDatabases;
+import dev.evently.publish.BufferFullException;
+import dev.evently.publish.PublishException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -21,6 +23,8 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.sns.model.SnsException;
 
 /** The behaviour of {@link Outbox} and {@link OutboxRelay} on one database; one subclass per database. */
 abstract class OutboxContract {
@@ -141,6 +145,107 @@ abstract class OutboxContract {
     clock.advance(Duration.ofSeconds(11));
     assertThat(relay.relayOnce()).isEqualTo(2);
     assertThat(sns.published()).containsExactly(b1, a1, a2);
+  }
+
+  @Test
+  void aRowThePublisherRefusesForGoodIsParkedAndTheNewerRowsOfItsKeyProceed() throws Exception {
+    Event<OrderPlaced> a1 = OrderPlaced.event("A", 1);
+    Event<OrderPlaced> b1 = OrderPlaced.event("B", 1);
+    Event<OrderPlaced> a2 = OrderPlaced.event("A", 2);
+    Event<OrderPlaced> a3 = OrderPlaced.event("A", 3);
+    inTransaction(true, a1, b1, a2);
+    sns.refuse(
+        e -> e.id().equals(a1.id()),
+        e -> new PublishException(e.id(), "event " + e.id() + " is 300000 bytes, more than maxMessageBytes", false, null));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    OutboxRelay relay = relay().meterRegistry(registry).build();
+
+    assertThat(relay.relayOnce()).isEqualTo(2);
+    assertThat(sns.published()).containsExactly(b1, a2);
+    assertThat(rows("parked_at IS NOT NULL AND published_at IS NULL AND attempts = 1"
+        + " AND last_error LIKE '%more than maxMessageBytes%'")).isEqualTo(1);
+    assertThat(registry.get("evently.outbox.parked").counter().count()).isEqualTo(1);
+
+    inTransaction(true, a3);
+    clock.advance(Duration.ofHours(1));
+    assertThat(relay.relayOnce()).as("the parked row is never picked again, nor holds back A3").isEqualTo(1);
+    assertThat(sns.published()).containsExactly(b1, a2, a3);
+
+    List<OutboxRelay.ParkedEvent> parked = relay.parked(10);
+    assertThat(parked).hasSize(1);
+    OutboxRelay.ParkedEvent p = parked.get(0);
+    assertThat(p.eventId()).isEqualTo(a1.id());
+    assertThat(p.type()).isEqualTo("OrderPlaced");
+    assertThat(p.topic()).isEqualTo("order-events");
+    assertThat(p.subject()).isEqualTo("A");
+    assertThat(p.attempts()).isEqualTo(1);
+    assertThat(p.parkedAt()).isNotNull();
+    assertThat(p.reason()).contains("more than maxMessageBytes");
+
+    sns.acceptAll();
+    assertThat(relay.retryParked("no-such-event")).isFalse();
+    assertThat(relay.retryParked(a1.id())).isTrue();
+    assertThat(relay.retryParked(a1.id())).as("no longer parked").isFalse();
+    assertThat(relay.parked(10)).isEmpty();
+    assertThat(relay.relayOnce()).isEqualTo(1);
+    assertThat(sns.published()).containsExactly(b1, a2, a3, a1);
+    assertThat(rows("published_at IS NOT NULL AND parked_at IS NULL")).isEqualTo(4);
+  }
+
+  @Test
+  void anEventThePublisherRejectsAsAnInvalidArgumentIsParked() throws Exception {
+    Event<OrderPlaced> bad = OrderPlaced.event("A", 1);
+    Event<OrderPlaced> next = OrderPlaced.event("A", 2);
+    inTransaction(true, bad, next);
+    sns.refuse(
+        e -> e.id().equals(bad.id()),
+        e -> new IllegalArgumentException("event " + e.id() + " was not sent: MessageGroupId has ' ' at index 1"));
+    assertThat(relay().build().relayOnce()).isEqualTo(1);
+    assertThat(sns.published()).containsExactly(next);
+    assertThat(rows("parked_at IS NOT NULL AND last_error LIKE '%MessageGroupId%'")).isEqualTo(1);
+  }
+
+  @Test
+  void retryableFailuresAndWholeCallsSnsRefusedAreRetriedNotParked() throws Exception {
+    OutboxRelay relay = relay().retryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(1)).build();
+    Event<OrderPlaced> full = OrderPlaced.event("A", 1);
+    Event<OrderPlaced> denied = OrderPlaced.event("B", 1);
+    inTransaction(true, full, denied, OrderPlaced.event("C", 1));
+    sns.refuse(
+        e -> true,
+        e -> {
+          if (e.id().equals(full.id())) {
+            return new BufferFullException(e.id(), "publisher full (test)");
+          }
+          if (e.id().equals(denied.id())) {
+            // the topic or the credentials, not the event: fixed by an operator, then the row goes out
+            SnsException cause =
+                (SnsException) SnsException.builder().statusCode(403)
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("AuthorizationError").build())
+                    .message("not authorized (test)").build();
+            return new PublishException(e.id(), "AuthorizationError: not authorized (test)", false, cause);
+          }
+          return new IllegalStateException("publisher is closed (test)");
+        });
+    assertThat(relay.relayOnce()).isZero();
+    assertThat(rows("parked_at IS NULL AND published_at IS NULL AND attempts = 1")).isEqualTo(3);
+    assertThat(relay.parked(10)).isEmpty();
+
+    sns.acceptAll();
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(relay.relayOnce()).isEqualTo(3);
+  }
+
+  @Test
+  void parkedRowsAreNotPurged() throws Exception {
+    Event<OrderPlaced> bad = OrderPlaced.event("A", 1);
+    inTransaction(true, bad);
+    sns.refuse(e -> true, e -> new PublishException(e.id(), "cannot be encoded (test)", false, null));
+    OutboxRelay relay = relay().retention(Duration.ofDays(1)).build();
+    assertThat(relay.relayOnce()).isZero();
+    clock.advance(Duration.ofDays(30));
+    assertThat(relay.purgePublished()).isZero();
+    assertThat(relay.parked(10)).extracting(OutboxRelay.ParkedEvent::eventId).containsExactly(bad.id());
   }
 
   @Test

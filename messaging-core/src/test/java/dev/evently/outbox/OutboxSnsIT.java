@@ -51,6 +51,16 @@ class OutboxSnsIT {
     TestDatabases.dropPostgres(ds);
   }
 
+  /** A topic and a queue subscribed to it (raw delivery). */
+  private record Subscribed(String topic, String queue) {}
+
+  private static Subscribed subscribedQueue(AwsFixtures fixtures, TestNames names) {
+    String topic = fixtures.createTopic(names.topic("orders"));
+    String queue = fixtures.createQueue(names.queue("orders"));
+    fixtures.subscribe(topic, queue, true, null);
+    return new Subscribed(topic, queue);
+  }
+
   private <T extends AutoCloseable> T closing(T c) {
     toClose.add(c);
     return c;
@@ -118,9 +128,9 @@ class OutboxSnsIT {
   @Test
   void rolledBackEventsNeverArriveAndCommittedOnesDo(
       AwsBackend aws, AwsFixtures fixtures, TestNames names) throws Exception {
-    String topic = fixtures.createTopic(names.topic("orders"));
-    String queue = fixtures.createQueue(names.queue("orders"));
-    fixtures.subscribe(topic, queue, true, null);
+    Subscribed orders = subscribedQueue(fixtures, names);
+    String topic = orders.topic();
+    String queue = orders.queue();
     relay(aws.snsAsync(), topic);
     List<Event<OrderPlaced>> rolledBack = events("rb-", 5);
     List<Event<OrderPlaced>> committed = events("ok-", 5);
@@ -135,9 +145,9 @@ class OutboxSnsIT {
   @Test
   void twoRelaysDeliver500EventsToASubscribedQueueOnceEach(
       AwsBackend aws, AwsFixtures fixtures, TestNames names) throws Exception {
-    String topic = fixtures.createTopic(names.topic("orders"));
-    String queue = fixtures.createQueue(names.queue("orders"));
-    fixtures.subscribe(topic, queue, true, null);
+    Subscribed orders = subscribedQueue(fixtures, names);
+    String topic = orders.topic();
+    String queue = orders.queue();
     // small batches: each relay takes many turns, next to the other
     relay(aws.snsAsync(), topic, 25);
     relay(aws.snsAsync(), topic, 25);
@@ -158,11 +168,39 @@ class OutboxSnsIT {
   }
 
   @Test
+  void anEventTooLargeForSnsIsParkedAndTheNextEventOfItsSubjectArrives(
+      AwsBackend aws, AwsFixtures fixtures, TestNames names) throws Exception {
+    Subscribed orders = subscribedQueue(fixtures, names);
+    OutboxRelay relay = relay(aws.snsAsync(), orders.topic());
+    Event<OrderPlaced> tooLarge =
+        Event.of("OrderPlaced", "orders", new OrderPlaced("x".repeat(300_000), 1)).withSubject("order-1");
+    Event<OrderPlaced> next = OrderPlaced.event("order-1", 2);
+    commit(List.of(tooLarge, next), true);
+
+    List<Message> received = fixtures.receiveAll(orders.queue(), Duration.ofSeconds(15), 1);
+    assertThat(receivedIds(received)).containsExactly(next.id());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(relay.parked(10))
+                    .singleElement()
+                    .satisfies(
+                        p -> {
+                          assertThat(p.eventId()).isEqualTo(tooLarge.id());
+                          assertThat(p.subject()).isEqualTo("order-1");
+                          assertThat(p.reason()).contains("more than maxMessageBytes").doesNotContain("xxxx");
+                        }));
+    assertThat(TestDatabases.count(ds, "SELECT COUNT(*) FROM evently_outbox WHERE published_at IS NULL")).isEqualTo(1);
+    assertThat(fixtures.approximateDepth(orders.queue())).as("the parked event was never sent").isZero();
+  }
+
+  @Test
   void duringAnSnsOutageEventsWaitAndArriveOnceItEnds(
       AwsBackend aws, AwsFixtures fixtures, TestNames names) throws Exception {
-    String topic = fixtures.createTopic(names.topic("orders"));
-    String queue = fixtures.createQueue(names.queue("orders"));
-    fixtures.subscribe(topic, queue, true, null);
+    Subscribed orders = subscribedQueue(fixtures, names);
+    String topic = orders.topic();
+    String queue = orders.queue();
     TcpProxy proxy = closing(TcpProxy.start(aws.endpoint()));
     SnsAsyncClient viaProxy =
         closing(

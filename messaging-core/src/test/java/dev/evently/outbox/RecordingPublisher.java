@@ -6,20 +6,32 @@ import dev.evently.publish.PublishException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /** An in-process {@link EventPublisher} that records what it was asked to publish and can refuse. */
 final class RecordingPublisher implements EventPublisher {
   private final List<Event<?>> published = new ArrayList<>();
   private volatile Predicate<Event<?>> refuse = e -> false;
+  private volatile Function<Event<?>, Throwable> failure = RecordingPublisher::unreachable;
 
-  /** Refuses (as SNS being unreachable would) every event matching {@code which}. */
+  /** Refuses (as SNS being unreachable would: retryable) every event matching {@code which}. */
   void refuse(Predicate<Event<?>> which) {
+    refuse(which, RecordingPublisher::unreachable);
+  }
+
+  /** Fails every event matching {@code which} with the failure {@code why} makes for it. */
+  void refuse(Predicate<Event<?>> which, Function<Event<?>, Throwable> why) {
+    this.failure = why;
     this.refuse = which;
   }
 
   void acceptAll() {
     this.refuse = e -> false;
+  }
+
+  private static Throwable unreachable(Event<?> event) {
+    return new PublishException(event.id(), "SNS unreachable (test)", true, null);
   }
 
   synchronized List<Event<?>> published() {
@@ -37,8 +49,7 @@ final class RecordingPublisher implements EventPublisher {
   @Override
   public CompletableFuture<String> publish(Event<?> event) {
     if (refuse.test(event)) {
-      return CompletableFuture.failedFuture(
-          new PublishException(event.id(), "SNS unreachable (test)", true, null));
+      return CompletableFuture.failedFuture(failure.apply(event));
     }
     synchronized (this) {
       published.add(event);

@@ -1,10 +1,14 @@
 package dev.evently.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class HealthTest {
@@ -34,5 +38,34 @@ class HealthTest {
     assertThat(response.status()).isEqualTo(503);
     assertThat(response.body())
         .isEqualTo(Map.of("status", "DOWN", "checks", Map.of("database", "DOWN: Connection refused", "queue", "UP")));
+  }
+
+  @Test
+  void aCheckThatHangsIsDownAtTheDeadlineAndIsNotStartedAgainWhileItRuns() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger runs = new AtomicInteger();
+    Map<String, Health.Check> checks = new LinkedHashMap<>();
+    checks.put("database", () -> {
+      runs.incrementAndGet();
+      release.await();
+    });
+    checks.put("queue", () -> {});
+    Health health = new Health(checks, Duration.ofMillis(300));
+    try {
+      for (int i = 0; i < 3; i++) {
+        long start = System.nanoTime();
+        HttpApi.Response response = health.handle(null);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(response.body())
+            .isEqualTo(Map.of("status", "DOWN",
+                "checks", Map.of("database", "DOWN: no answer within 300 ms", "queue", "UP")));
+      }
+      assertThat(runs.get()).as("one run, shared by the three requests").isEqualTo(1);
+    } finally {
+      release.countDown();
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> health.handle(null).status() == 200);
+    assertThat(runs.get()).isEqualTo(2);
   }
 }
