@@ -48,6 +48,38 @@ public final class MotoServer implements AutoCloseable {
             "threading.Thread(target=watch, daemon=True).start()",
             "sys.exit(p.wait())");
 
+    /** The line moto's log starts with when its SQS queues were made atomic. */
+    static final String ATOMIC_SQS_MARKER = "evently: moto SQS queue operations made atomic";
+
+    /*
+     * moto_server with its SQS queues made safe for concurrent requests, then argv[1:] as its arguments. moto serves
+     * each request on its own thread, but its DeleteMessage builds a new message list from the queue's list and swaps
+     * it in without a lock: a message that SendMessage (or SNS) appended meanwhile, while another DeleteMessage was
+     * building its own copy, disappears - no error, no DLQ. Receive, delete and visibility changes here take the
+     * queue's own lock, the one SendMessage already takes. Fails at start-up if moto no longer has that lock.
+     */
+    private static final String ATOMIC_SQS_MOTO = String.join("\n",
+            "import inspect, sys",
+            "MARKER = '" + ATOMIC_SQS_MARKER + "'",
+            "from moto.sqs.models import Queue, SQSBackend",
+            "if '_messages_lock' not in inspect.getsource(Queue.__init__):",
+            "    sys.exit('moto ' + __import__('moto').__version__ + ': Queue._messages_lock is gone;'",
+            "             + ' update MotoServer.ATOMIC_SQS_MOTO')",
+            "def atomic(method):",
+            "    def locked(self, *args, **kwargs):",
+            "        queue = self.queues.get(kwargs.get('queue_name', args[0] if args else None))",
+            "        if queue is None:",
+            "            return method(self, *args, **kwargs)",
+            "        with queue._messages_lock:",
+            "            return method(self, *args, **kwargs)",
+            "    return locked",
+            "for name in ('receive_message', 'delete_message', 'change_message_visibility', 'purge_queue'):",
+            "    setattr(SQSBackend, name, atomic(getattr(SQSBackend, name)))",
+            "print(MARKER, file=sys.stderr)",
+            "from moto.server import main",
+            "sys.argv[0] = 'moto_server'",
+            "main(sys.argv[1:])");
+
     private final Process process;
     private final int port;
     private final Path log;
@@ -60,15 +92,22 @@ public final class MotoServer implements AutoCloseable {
 
     /** Whether moto can be started here: {@code moto_server} on the PATH, or python3 can import moto.server. */
     public static boolean isAvailable() {
-        if (Executables.onPath("moto_server").isPresent()) {
-            return true;
+        return Executables.onPath("moto_server").isPresent() || pythonWithMoto().isPresent();
+    }
+
+    /** python3 from the PATH if it can import moto.server (probed once). */
+    private static synchronized Optional<Path> pythonWithMoto() {
+        if (pythonWithMoto == null) {
+            pythonWithMoto = Executables.onPath("python3").filter(MotoServer::importsMoto);
         }
-        Optional<Path> python = Executables.onPath("python3");
-        if (python.isEmpty()) {
-            return false;
-        }
+        return pythonWithMoto;
+    }
+
+    private static Optional<Path> pythonWithMoto;
+
+    private static boolean importsMoto(Path python) {
         try {
-            Process probe = new ProcessBuilder(python.get().toString(), "-c", "import moto.server")
+            Process probe = new ProcessBuilder(python.toString(), "-c", "import moto.server")
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
@@ -128,16 +167,21 @@ public final class MotoServer implements AutoCloseable {
         throw last;
     }
 
+    /**
+     * moto with atomic SQS queues ({@link #ATOMIC_SQS_MOTO}) when python3 imports moto, else plain {@code moto_server}
+     * (with a warning: under concurrent sends and deletes it can lose messages); under the watchdog when python3 is
+     * there.
+     */
     private static List<String> command(int port) {
         List<String> moto = new ArrayList<>();
         Optional<Path> python = Executables.onPath("python3");
-        Optional<Path> motoServer = Executables.onPath("moto_server");
-        if (motoServer.isPresent()) {
-            moto.add(motoServer.get().toString());
+        Optional<Path> pythonWithMoto = pythonWithMoto();
+        if (pythonWithMoto.isPresent()) {
+            moto.addAll(List.of(pythonWithMoto.get().toString(), "-c", ATOMIC_SQS_MOTO));
         } else {
-            moto.add(python.map(Path::toString).orElse("python3"));
-            moto.add("-m");
-            moto.add("moto.server");
+            LOG.warn("python3 cannot import moto: running moto_server as it is, whose SQS can lose a message sent"
+                    + " while two deletes run on the same queue");
+            moto.add(Executables.onPath("moto_server").map(Path::toString).orElse("moto_server"));
         }
         moto.addAll(List.of("-H", "127.0.0.1", "-p", Integer.toString(port)));
         if (python.isEmpty()) {
