@@ -48,37 +48,15 @@ public final class MotoServer implements AutoCloseable {
             "threading.Thread(target=watch, daemon=True).start()",
             "sys.exit(p.wait())");
 
-    /** The line moto's log starts with when its SQS queues were made atomic. */
+    /** The line moto's log starts with when its SQS queues were made atomic (by {@link #ATOMIC_SQS_MOTO}). */
     static final String ATOMIC_SQS_MARKER = "evently: moto SQS queue operations made atomic";
 
-    /*
-     * moto_server with its SQS queues made safe for concurrent requests, then argv[1:] as its arguments. moto serves
-     * each request on its own thread, but its DeleteMessage builds a new message list from the queue's list and swaps
-     * it in without a lock: a message that SendMessage (or SNS) appended meanwhile, while another DeleteMessage was
-     * building its own copy, disappears - no error, no DLQ. Receive, delete and visibility changes here take the
-     * queue's own lock, the one SendMessage already takes. Fails at start-up if moto no longer has that lock.
+    /**
+     * {@code moto_server.py} next to this class: moto_server with receive, delete and visibility changes taking the
+     * queue's lock. moto's own DeleteMessage swaps in a rebuilt message list without one, so a message sent while two
+     * deletes run on the same queue can disappear.
      */
-    private static final String ATOMIC_SQS_MOTO = String.join("\n",
-            "import inspect, sys",
-            "MARKER = '" + ATOMIC_SQS_MARKER + "'",
-            "from moto.sqs.models import Queue, SQSBackend",
-            "if '_messages_lock' not in inspect.getsource(Queue.__init__):",
-            "    sys.exit('moto ' + __import__('moto').__version__ + ': Queue._messages_lock is gone;'",
-            "             + ' update MotoServer.ATOMIC_SQS_MOTO')",
-            "def atomic(method):",
-            "    def locked(self, *args, **kwargs):",
-            "        queue = self.queues.get(kwargs.get('queue_name', args[0] if args else None))",
-            "        if queue is None:",
-            "            return method(self, *args, **kwargs)",
-            "        with queue._messages_lock:",
-            "            return method(self, *args, **kwargs)",
-            "    return locked",
-            "for name in ('receive_message', 'delete_message', 'change_message_visibility', 'purge_queue'):",
-            "    setattr(SQSBackend, name, atomic(getattr(SQSBackend, name)))",
-            "print(MARKER, file=sys.stderr)",
-            "from moto.server import main",
-            "sys.argv[0] = 'moto_server'",
-            "main(sys.argv[1:])");
+    private static final String ATOMIC_SQS_MOTO = resource("moto_server.py");
 
     private final Process process;
     private final int port;
@@ -149,7 +127,7 @@ public final class MotoServer implements AutoCloseable {
                         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
                         .start();
             } catch (IOException e) {
-                throw new IllegalStateException("Cannot start moto_server (" + String.join(" ", command(port))
+                throw new IllegalStateException("Cannot start moto_server (" + command(port).get(0)
                         + "): " + e.getMessage() + ". Install it with: pip install 'moto[server]'", e);
             }
             MotoServer server = new MotoServer(process, port, log);
@@ -231,6 +209,17 @@ public final class MotoServer implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+
+    private static String resource(String name) {
+        try (var in = MotoServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing next to " + MotoServer.class.getName());
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name, e);
         }
     }
 
