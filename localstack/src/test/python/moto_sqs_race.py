@@ -5,8 +5,9 @@
 Holds HELD messages in flight (so every delete scans a long list), then 4 threads send MESSAGES
 unique messages while RECEIVERS threads receive and delete them in batches of 10. A message sent
 but never received, while the queue counts only the held ones, was lost by the backend.
-Against plain moto_server 5.2.1 (2,000 messages, 600 held, 4 receivers): 1 lost; against
-moto_server.py (queue operations under the queue's lock): 0. See docs/RELIABILITY.md.
+The race is a matter of thread timing: against plain moto_server 5.2.1 (2,000 messages, 600 held)
+one run in three lost a message; moto_server.py (queue operations under the queue's lock) lost
+none. moto_delete_race.py replays the same race deterministically. See docs/RELIABILITY.md.
 """
 import sys
 import threading

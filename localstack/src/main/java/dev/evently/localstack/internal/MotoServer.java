@@ -74,7 +74,7 @@ public final class MotoServer implements AutoCloseable {
     }
 
     /** python3 from the PATH if it can import moto.server (probed once). */
-    private static synchronized Optional<Path> pythonWithMoto() {
+    static synchronized Optional<Path> pythonWithMoto() {
         if (pythonWithMoto == null) {
             pythonWithMoto = Executables.onPath("python3").filter(MotoServer::importsMoto);
         }

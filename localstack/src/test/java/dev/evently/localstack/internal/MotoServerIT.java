@@ -3,9 +3,11 @@ package dev.evently.localstack.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +23,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The moto that {@link MotoServer} starts: its SQS queues take a lock around receive, delete and visibility
- * changes (moto's own DeleteMessage can lose a message sent meanwhile), and a long poll still lets sends in while it
- * waits.
+ * changes (moto's own DeleteMessage can lose a message sent meanwhile: replayed step by step by
+ * {@code src/test/python/moto_delete_race.py}), and a long poll still lets sends in while it waits.
  */
 class MotoServerIT {
 
@@ -44,17 +46,34 @@ class MotoServerIT {
 
     @AfterAll
     static void stop() {
-        if (sqs != null) {
-            sqs.close();
-        }
-        if (moto != null) {
-            moto.close();
+        try (MotoServer server = moto; SqsClient client = sqs) {
+            // closes the client, then moto (a null one is skipped)
         }
     }
 
     @Test
     void motoRunsWithAtomicSqsQueues() throws Exception {
         assertThat(Files.readString(moto.log())).contains(MotoServer.ATOMIC_SQS_MARKER);
+    }
+
+    @Test
+    void deleteRaceLosesASentMessageInPlainMotoButNotWithTheLock() throws Exception {
+        assertThat(replayDeleteRace())
+                .as("plain moto; if this fails, moto fixed its DeleteMessage race and moto_server.py may go")
+                .contains("left: b,c");
+        assertThat(replayDeleteRace("--patched", "src/main/resources/dev/evently/localstack/internal/moto_server.py"))
+                .contains("left: c,x");
+    }
+
+    /** Runs src/test/python/moto_delete_race.py; its output. */
+    private static String replayDeleteRace(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                MotoServer.pythonWithMoto().orElseThrow().toString(), "src/test/python/moto_delete_race.py"));
+        command.addAll(List.of(args));
+        Process replay = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(replay.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(replay.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
+        return output;
     }
 
     @Test
