@@ -102,7 +102,13 @@ fi
 if [[ -z "$ENDPOINT" ]]; then
   MOTO_PORT=$(free_port)
   say "starting moto_server on 127.0.0.1:$MOTO_PORT"
-  moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$WORK/moto.log" 2>&1 &
+  # moto_server with atomic SQS queues: plain moto can lose a message sent while two deletes run
+  if python3 -c 'import moto.server' 2>/dev/null; then
+    python3 localstack/src/main/resources/dev/evently/localstack/internal/moto_server.py \
+      -H 127.0.0.1 -p "$MOTO_PORT" >"$WORK/moto.log" 2>&1 &
+  else
+    moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$WORK/moto.log" 2>&1 &
+  fi
   PIDS+=($!)
   export AWS_ENDPOINT_URL="http://127.0.0.1:$MOTO_PORT"
   export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test

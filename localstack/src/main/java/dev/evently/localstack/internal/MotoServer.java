@@ -48,6 +48,16 @@ public final class MotoServer implements AutoCloseable {
             "threading.Thread(target=watch, daemon=True).start()",
             "sys.exit(p.wait())");
 
+    /** The line moto's log starts with when its SQS queues were made atomic (by {@link #ATOMIC_SQS_MOTO}). */
+    static final String ATOMIC_SQS_MARKER = "evently: moto SQS queue operations made atomic";
+
+    /**
+     * {@code moto_server.py} next to this class: moto_server with receive, delete and visibility changes taking the
+     * queue's lock. moto's own DeleteMessage swaps in a rebuilt message list without one, so a message sent while two
+     * deletes run on the same queue can disappear.
+     */
+    private static final String ATOMIC_SQS_MOTO = resource("moto_server.py");
+
     private final Process process;
     private final int port;
     private final Path log;
@@ -60,15 +70,22 @@ public final class MotoServer implements AutoCloseable {
 
     /** Whether moto can be started here: {@code moto_server} on the PATH, or python3 can import moto.server. */
     public static boolean isAvailable() {
-        if (Executables.onPath("moto_server").isPresent()) {
-            return true;
+        return Executables.onPath("moto_server").isPresent() || pythonWithMoto().isPresent();
+    }
+
+    /** python3 from the PATH if it can import moto.server (probed once). */
+    static synchronized Optional<Path> pythonWithMoto() {
+        if (pythonWithMoto == null) {
+            pythonWithMoto = Executables.onPath("python3").filter(MotoServer::importsMoto);
         }
-        Optional<Path> python = Executables.onPath("python3");
-        if (python.isEmpty()) {
-            return false;
-        }
+        return pythonWithMoto;
+    }
+
+    private static Optional<Path> pythonWithMoto;
+
+    private static boolean importsMoto(Path python) {
         try {
-            Process probe = new ProcessBuilder(python.get().toString(), "-c", "import moto.server")
+            Process probe = new ProcessBuilder(python.toString(), "-c", "import moto.server")
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
@@ -110,7 +127,7 @@ public final class MotoServer implements AutoCloseable {
                         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
                         .start();
             } catch (IOException e) {
-                throw new IllegalStateException("Cannot start moto_server (" + String.join(" ", command(port))
+                throw new IllegalStateException("Cannot start moto_server (" + command(port).get(0)
                         + "): " + e.getMessage() + ". Install it with: pip install 'moto[server]'", e);
             }
             MotoServer server = new MotoServer(process, port, log);
@@ -128,16 +145,21 @@ public final class MotoServer implements AutoCloseable {
         throw last;
     }
 
+    /**
+     * moto with atomic SQS queues ({@link #ATOMIC_SQS_MOTO}) when python3 imports moto, else plain {@code moto_server}
+     * (with a warning: under concurrent sends and deletes it can lose messages); under the watchdog when python3 is
+     * there.
+     */
     private static List<String> command(int port) {
         List<String> moto = new ArrayList<>();
         Optional<Path> python = Executables.onPath("python3");
-        Optional<Path> motoServer = Executables.onPath("moto_server");
-        if (motoServer.isPresent()) {
-            moto.add(motoServer.get().toString());
+        Optional<Path> pythonWithMoto = pythonWithMoto();
+        if (pythonWithMoto.isPresent()) {
+            moto.addAll(List.of(pythonWithMoto.get().toString(), "-c", ATOMIC_SQS_MOTO));
         } else {
-            moto.add(python.map(Path::toString).orElse("python3"));
-            moto.add("-m");
-            moto.add("moto.server");
+            LOG.warn("python3 cannot import moto: running moto_server as it is, whose SQS can lose a message sent"
+                    + " while two deletes run on the same queue");
+            moto.add(Executables.onPath("moto_server").map(Path::toString).orElse("moto_server"));
         }
         moto.addAll(List.of("-H", "127.0.0.1", "-p", Integer.toString(port)));
         if (python.isEmpty()) {
@@ -187,6 +209,17 @@ public final class MotoServer implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+
+    private static String resource(String name) {
+        try (var in = MotoServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing next to " + MotoServer.class.getName());
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name, e);
         }
     }
 
