@@ -62,6 +62,10 @@ class DatabaseOutageIT {
       assertThat(report.lost()).isZero();
       assertThat(retried).as("message attempts that failed during the outage and were retried").isPositive();
       assertThat(traffic.refused()).as("orders refused as invalid: %s", traffic.lastRefusal()).isZero();
+      // a 500 during the outage was retried with the same Idempotency-Key until accepted: one order each
+      assertThat(traffic.unknownOutcome()).as("orders whose outcome the client never learned").isZero();
+      assertThat(traffic.accepted()).as("orders placed").hasSize(ORDERS);
+      double replays = system.orders.metric("orders_idempotency_hits_total", "REPLAYED");
       if (traffic.lastFailure() != null) {
         assertThat(traffic.lastFailure()).as("a failed order's response").doesNotContain("Exception", "at dev.", "jdbc:");
       }
@@ -71,8 +75,9 @@ class DatabaseOutageIT {
           "customer-subscriber's PostgreSQL connections cut for " + outageMillis / 1000 + " s, order-publisher's for the last "
               + (outageMillis / 1000 - OUTAGE_SECONDS / 3) + " s of it (TCP proxy reset)",
           traffic.failed() + " orders answered " + (traffic.lastFailure() == null ? "-" : traffic.lastFailure().split(" ")[0])
-              + " during the outage (" + report.createdDespiteError() + " of them committed before the connection broke: "
-              + "outcome unknown to the client), " + traffic.ambiguous() + " cut mid-request",
+              + " during the outage, retried with the same Idempotency-Key until accepted (" + (long) replays
+              + " retries answered with an order that had committed before the connection broke), " + traffic.ambiguous()
+              + " cut mid-request",
           report.lost(), report.appliedTwice(),
           retried + " failed attempts retried with backoff, 0 dead-lettered; /health DOWN " + customerDownAfterMillis + " ms after the cut; "
               + Figures.latency(report),

@@ -16,10 +16,13 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Places orders over HTTP at a steady rate from a few client threads, as shoppers would: random
  * customers (1% unknown ones), random totals, and one order in ten cancelled right after it was
- * accepted. Counts what the service accepted (202), refused (4xx), failed (5xx: the order may or
- * may not exist, e.g. when the database broke during the commit) and what is ambiguous (the
- * connection broke mid-request: the order may or may not exist). A request that
- * cannot connect (the service is restarting) never reached it and is retried. Thread-safe.
+ * accepted. Every order carries its own {@code Idempotency-Key}, so a client that does not learn
+ * the outcome retries with the same key until it does, as a real client would: after a 5xx (e.g.
+ * the database broke during the commit), after a connection cut mid-request (the order may or may
+ * not exist), and when it cannot connect (the service is restarting). The service creates the
+ * order at most once and answers a retry with the original order. Counts what the service
+ * accepted (202), refused (4xx), the requests that first failed or were cut (then retried), and
+ * those still unresolved when the client gave up (90 s). Thread-safe.
  */
 final class OrderTraffic implements AutoCloseable {
   /** An order the service accepted. */
@@ -33,6 +36,7 @@ final class OrderTraffic implements AutoCloseable {
   private final AtomicInteger refused = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicInteger ambiguous = new AtomicInteger();
+  private final AtomicInteger unresolved = new AtomicInteger();
   private final AtomicInteger cancelRequests = new AtomicInteger();
   private final AtomicInteger completed = new AtomicInteger();
   private final AtomicInteger reconnects = new AtomicInteger();
@@ -82,21 +86,34 @@ final class OrderTraffic implements AutoCloseable {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     String customer = random.nextInt(100) == 0 ? UUID.randomUUID().toString() : customerIds.get(random.nextInt(customerIds.size()));
     BigDecimal amount = BigDecimal.valueOf(1000 + random.nextInt(29_000), 2);
-    Http.Reply reply = system.placeOrder(customer, amount);
+    String key = UUID.randomUUID().toString();
+    Http.Reply reply = system.placeOrder(customer, amount, key);
     long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (reply.notConnected() && System.nanoTime() < giveUp) {
-      // the service is down (restarting): the request never reached it, so a client retries
-      reconnects.incrementAndGet();
+    boolean cut = false;
+    boolean serverError = false;
+    while (reply.notConnected() || reply.transportFailed() || reply.status() >= 500) {
+      if (reply.notConnected()) {
+        reconnects.incrementAndGet(); // the service is down (restarting): the request never reached it
+      } else if (reply.transportFailed()) {
+        cut = true; // cut mid-request: the order may exist; the same key makes the retry safe
+      } else {
+        serverError = true; // e.g. the database broke mid-commit: the order may exist
+        lastFailure = reply.status() + " " + reply.body();
+      }
+      if (System.nanoTime() >= giveUp) {
+        break;
+      }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-      reply = system.placeOrder(customer, amount);
+      reply = system.placeOrder(customer, amount, key);
     }
-    if (reply.transportFailed()) {
+    if (cut) {
       ambiguous.incrementAndGet();
-      return;
     }
-    if (reply.status() >= 500) {
-      failed.incrementAndGet(); // e.g. the database broke mid-commit: the outcome is unknown to the client
-      lastFailure = reply.status() + " " + reply.body();
+    if (serverError) {
+      failed.incrementAndGet();
+    }
+    if (reply.notConnected() || reply.transportFailed() || reply.status() >= 500) {
+      unresolved.incrementAndGet();
       return;
     }
     if (reply.status() != 202) {
@@ -132,16 +149,20 @@ final class OrderTraffic implements AutoCloseable {
     }
     clients.shutdown();
     double seconds = (System.nanoTime() - startNanos) / 1e9;
-    return new Result(List.copyOf(accepted), refused.get(), failed.get(), ambiguous.get(), cancelRequests.get(),
-        reconnects.get(), seconds, lastRefusal, lastFailure);
+    return new Result(List.copyOf(accepted), refused.get(), failed.get(), ambiguous.get(), unresolved.get(),
+        cancelRequests.get(), reconnects.get(), seconds, lastRefusal, lastFailure);
   }
 
-  /** What the clients saw. */
-  record Result(List<Placed> accepted, int refused, int failed, int ambiguous, int cancelRequests, int reconnects,
-      double seconds, String lastRefusal, String lastFailure) {
-    /** Requests whose outcome the client cannot know: cut mid-flight, or a server error. */
+  /**
+   * What the clients saw. {@code failed}: orders whose request was answered 5xx at least once;
+   * {@code ambiguous}: orders whose request was cut mid-flight at least once (both then retried
+   * with the same key); {@code unresolved}: orders whose outcome the client never learned.
+   */
+  record Result(List<Placed> accepted, int refused, int failed, int ambiguous, int unresolved, int cancelRequests,
+      int reconnects, double seconds, String lastRefusal, String lastFailure) {
+    /** Orders whose outcome the client cannot know: still failing or cut when it gave up. */
     int unknownOutcome() {
-      return failed + ambiguous;
+      return unresolved;
     }
   }
 

@@ -7,6 +7,7 @@ import dev.evently.topology.TopologyApplier;
 import dev.evently.topology.TopologyLoader;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,6 +139,16 @@ final class SagaSystem implements AutoCloseable {
   Http.Reply placeOrder(String customerId, BigDecimal total) {
     return Http.post(orders.url("/orders"),
         "{\"customerId\":\"" + customerId + "\",\"orderTotal\":" + total.toPlainString() + "}", HTTP_TIMEOUT);
+  }
+
+  /** Places an order with an {@code Idempotency-Key}: a retry with the same key creates nothing new. */
+  Http.Reply placeOrder(String customerId, BigDecimal total, String idempotencyKey) {
+    return Http.send(HttpRequest.newBuilder(orders.url("/orders")).timeout(HTTP_TIMEOUT)
+        .header("Content-Type", "application/json")
+        .header("Idempotency-Key", idempotencyKey)
+        .POST(HttpRequest.BodyPublishers.ofString(
+            "{\"customerId\":\"" + customerId + "\",\"orderTotal\":" + total.toPlainString() + "}"))
+        .build());
   }
 
   Http.Reply cancelOrder(String orderId) {
