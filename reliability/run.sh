@@ -8,7 +8,7 @@
 #
 # Without --full: the short suite (what ./mvnw verify runs, a few minutes).
 # --full: the same scenarios with the big numbers (2,000 orders and 8 SIGKILLs, 30 s outages,
-#         504 poison messages, 10 minutes of sustained load): about 25 minutes.
+#         504 poison messages, 10 minutes of sustained load): about 20 minutes.
 # --only: one scenario class, e.g. --only ProcessCrashIT.
 # Upstream unit tests and ITs are skipped (the modules are only built). Figures are written to
 # reliability/target/reliability/figures-<short|full>.md; service logs to
