@@ -11,6 +11,7 @@ import dev.evently.publish.internal.MessageSize;
 import dev.evently.publish.internal.SnsErrors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -157,6 +158,11 @@ public final class SnsPublisher implements EventPublisher {
           DistributionSummary.builder("evently.publish.batch.size")
               .tag("topic", topicName)
               .register(b.meterRegistry);
+      Gauge.builder("evently.publish.buffered", buffered, AtomicInteger::get)
+          .description("Events held without an outcome (bounded by maxBufferedEvents)")
+          .tag("topic", topicName)
+          .strongReference(true)
+          .register(b.meterRegistry);
     } else {
       this.publishedCounter = null;
       this.failedCounter = null;
@@ -778,8 +784,10 @@ public final class SnsPublisher implements EventPublisher {
     }
 
     /**
-     * Records {@code evently.publish.published} and {@code evently.publish.failed} (counters) and
-     * {@code evently.publish.batch.size} (distribution), tagged with the topic name. Default none.
+     * Records {@code evently.publish.published} and {@code evently.publish.failed} (counters),
+     * {@code evently.publish.batch.size} (distribution) and {@code evently.publish.buffered}
+     * (gauge: events held without an outcome, at most {@link #maxBufferedEvents(int)}), tagged
+     * with the topic name. Default none.
      */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
       this.meterRegistry = Checks.notNull(meterRegistry, "meterRegistry");

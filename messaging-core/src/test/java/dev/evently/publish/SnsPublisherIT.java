@@ -243,9 +243,13 @@ class SnsPublisherIT {
     List<Event<?>> events = placedOrders("o-", 8);
 
     List<CompletableFuture<String>> futures;
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
     // the five accepted events wait in the buffer until close
-    try (SnsPublisher publisher = lingering(sns, topic).maxBufferedEvents(5).build()) {
+    try (SnsPublisher publisher = lingering(sns, topic).maxBufferedEvents(5).meterRegistry(meters).build()) {
       futures = publisher.publishAll(events);
+      assertThat(meters.get("evently.publish.buffered").tag("topic", names.topic("orders")).gauge().value())
+          .as("events held without an outcome")
+          .isEqualTo(5);
 
       for (int i = 5; i < 8; i++) {
         Event<?> refused = events.get(i);
@@ -266,6 +270,7 @@ class SnsPublisherIT {
       assertThat(futures.get(i).get(1, TimeUnit.SECONDS)).as("event " + i).isNotBlank();
     }
     assertThat(counter.batchSizes()).containsExactly(5);
+    assertThat(meters.get("evently.publish.buffered").gauge().value()).as("after close").isZero();
     assertThat(decodeAll(aws.receiveAll(queue, ARRIVAL, 5))).containsExactlyInAnyOrderElementsOf(events.subList(0, 5));
     assertThat(aws.approximateDepth(queue)).isZero();
   }
