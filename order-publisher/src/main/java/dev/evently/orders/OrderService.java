@@ -10,7 +10,6 @@ import dev.evently.service.Transactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -78,7 +77,7 @@ final class OrderService {
     try {
       placed = Transactions.inTransaction(dataSource, tx -> placeIn(tx, customerId, orderTotal, idempotencyKey));
     } catch (RuntimeException e) {
-      if (idempotencyKey == null || !isUniqueViolation(e)) {
+      if (idempotencyKey == null || !Transactions.isUniqueViolation(e)) {
         throw e;
       }
       // A concurrent request with the same key committed first; answer as if this one came later.
@@ -119,16 +118,6 @@ final class OrderService {
   private static Placed earlier(Order order, String customerId, BigDecimal orderTotal) {
     boolean same = order.customerId().equals(customerId) && order.orderTotal().compareTo(orderTotal) == 0;
     return new Placed(same ? Placement.REPLAYED : Placement.KEY_REUSED, order);
-  }
-
-  /** Whether {@code e} was caused by a unique constraint violation (SQLState 23505, H2 and PostgreSQL). */
-  private static boolean isUniqueViolation(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   Optional<Order> find(String orderId) {
