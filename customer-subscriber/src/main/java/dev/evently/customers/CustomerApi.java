@@ -32,11 +32,11 @@ final class CustomerApi {
     String key = IdempotencyKey.of(request);
     var json = request.json(CREATE_FIELDS);
     String name = json.text("name", 200);
-    CustomerService.Created created = service.create(name, json.amount("creditLimit"), key);
-    if (created.creation() == CustomerService.Creation.KEY_REUSED) {
+    IdempotencyKey.Result<Customer> created = service.create(name, json.amount("creditLimit"), key);
+    if (created.outcome() == IdempotencyKey.Outcome.KEY_REUSED) {
       throw IdempotencyKey.reused("a customer", "name or creditLimit");
     }
-    return HttpApi.Response.json(201, view(created.customer()));
+    return HttpApi.Response.json(201, view(created.value()));
   }
 
   private HttpApi.Response get(HttpApi.Request request) {

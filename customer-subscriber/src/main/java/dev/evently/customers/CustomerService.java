@@ -8,6 +8,7 @@ import dev.evently.saga.events.OrderCancelled;
 import dev.evently.saga.events.OrderCreated;
 import dev.evently.saga.events.SagaEvents;
 import dev.evently.service.EventSink;
+import dev.evently.service.IdempotencyKey;
 import dev.evently.service.Transactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
@@ -47,75 +48,36 @@ final class CustomerService {
   }
 
   /**
-   * What a creation did: {@link #CREATED} a new customer; {@link #REPLAYED} found the customer an
-   * earlier request with the same idempotency key and the same name and credit limit created;
-   * {@link #KEY_REUSED} found that key used for a different name or credit limit.
-   */
-  enum Creation {
-    CREATED,
-    REPLAYED,
-    KEY_REUSED
-  }
-
-  /**
-   * What {@link #create} did, and the customer as it was created (available credit = credit limit),
-   * for KEY_REUSED the key's customer.
-   */
-  record Created(Creation creation, Customer customer) {}
-
-  /**
    * Creates a customer whose available credit is its whole {@code creditLimit}.
    *
    * <p>With an {@code idempotencyKey} (null for none) the key is recorded in the same transaction,
-   * so a key exists if and only if its customer does. A key already recorded creates nothing: the
-   * result is its customer, {@link Creation#REPLAYED} when {@code name} and {@code creditLimit} are
-   * the same (limits compared by value), else {@link Creation#KEY_REUSED}. Two requests with one key
-   * racing create one customer: the loser's insert of the key collides (on PostgreSQL it waits for
-   * the winner's commit), rolls back, and it then answers as a later request would.
+   * so a key exists if and only if its customer does; see {@link IdempotencyKey#createOnce}. A key
+   * already recorded creates nothing: the result is its customer as created (available credit =
+   * credit limit), REPLAYED when {@code name} and {@code creditLimit} are the same (limits compared
+   * by value), else KEY_REUSED. Racing requests with one key create one customer.
    */
-  Created create(String name, BigDecimal creditLimit, String idempotencyKey) {
-    Created created;
-    try {
-      created = Transactions.inTransaction(dataSource, tx -> createIn(tx, name, creditLimit, idempotencyKey));
-    } catch (RuntimeException e) {
-      if (idempotencyKey == null || !Transactions.isUniqueViolation(e)) {
-        throw e;
-      }
-      // A concurrent request with the same key committed first; answer as if this one came later.
-      Customer earlier =
-          Transactions.inTransaction(dataSource, tx -> repository.findCreatedByKey(tx, idempotencyKey))
-              .orElseThrow(() -> e);
-      created = earlier(earlier, name, creditLimit);
-    }
-    Customer customer = created.customer();
-    if (created.creation() == Creation.CREATED) {
+  IdempotencyKey.Result<Customer> create(String name, BigDecimal creditLimit, String idempotencyKey) {
+    IdempotencyKey.Result<Customer> created = IdempotencyKey.createOnce(
+        dataSource,
+        idempotencyKey,
+        repository::findCreatedByKey,
+        earlier -> earlier.name().equals(name) && earlier.creditLimit().compareTo(creditLimit) == 0,
+        tx -> {
+          String id = UUID.randomUUID().toString();
+          repository.insertCustomer(tx, id, name, creditLimit);
+          if (idempotencyKey != null) {
+            repository.insertKey(tx, idempotencyKey, id);
+          }
+          return new Customer(id, name, creditLimit, creditLimit);
+        });
+    Customer customer = created.value();
+    if (created.outcome() == IdempotencyKey.Outcome.CREATED) {
       log.info("customer {} created with credit limit {}", customer.customerId(), creditLimit);
     } else {
-      meters.counter("customers.idempotency.hits", "outcome", created.creation().name()).increment();
-      log.info("customer request with a known idempotency key: {} customer {}", created.creation(), customer.customerId());
+      meters.counter("customers.idempotency.hits", "outcome", created.outcome().name()).increment();
+      log.info("customer request with a known idempotency key: {} customer {}", created.outcome(), customer.customerId());
     }
     return created;
-  }
-
-  private Created createIn(Connection tx, String name, BigDecimal creditLimit, String idempotencyKey)
-      throws Exception {
-    if (idempotencyKey != null) {
-      Optional<Customer> earlier = repository.findCreatedByKey(tx, idempotencyKey);
-      if (earlier.isPresent()) {
-        return earlier(earlier.get(), name, creditLimit);
-      }
-    }
-    String id = UUID.randomUUID().toString();
-    repository.insertCustomer(tx, id, name, creditLimit);
-    if (idempotencyKey != null) {
-      repository.insertKey(tx, idempotencyKey, id);
-    }
-    return new Created(Creation.CREATED, new Customer(id, name, creditLimit, creditLimit));
-  }
-
-  private static Created earlier(Customer customer, String name, BigDecimal creditLimit) {
-    boolean same = customer.name().equals(name) && customer.creditLimit().compareTo(creditLimit) == 0;
-    return new Created(same ? Creation.REPLAYED : Creation.KEY_REUSED, customer);
   }
 
   Optional<Customer> find(String customerId) {

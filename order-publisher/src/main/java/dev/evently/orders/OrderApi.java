@@ -36,13 +36,13 @@ final class OrderApi {
     var json = request.json(PLACE_FIELDS);
     String customerId = json.text("customerId", 100);
     BigDecimal total = json.amount("orderTotal");
-    OrderService.Placed placed = service.place(customerId, total, key);
-    if (placed.placement() == OrderService.Placement.KEY_REUSED) {
+    IdempotencyKey.Result<Order> placed = service.place(customerId, total, key);
+    if (placed.outcome() == IdempotencyKey.Outcome.KEY_REUSED) {
       throw IdempotencyKey.reused("an order", "customerId or orderTotal");
     }
     // A replay repeats the first response (the state the order was created in), not today's state.
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("orderId", placed.order().orderId());
+    body.put("orderId", placed.value().orderId());
     body.put("state", OrderState.PENDING.name());
     return HttpApi.Response.json(202, body);
   }

@@ -18,7 +18,7 @@ public final class Transactions {
    * Whether {@code e} or one of its causes is a unique-constraint violation (SQLState 23505 on
    * H2 and PostgreSQL): for example a concurrent transaction committed the same key first.
    */
-  public static boolean isUniqueViolation(Throwable e) {
+  static boolean isUniqueViolation(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
         return true;
