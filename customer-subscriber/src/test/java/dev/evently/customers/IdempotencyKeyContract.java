@@ -8,10 +8,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.evently.service.HttpApi;
 import dev.evently.service.Transactions;
 import dev.evently.service.testing.JsonHttp;
+import dev.evently.service.testing.TestDatabases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
-import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -145,11 +145,6 @@ abstract class IdempotencyKeyContract {
   }
 
   private int count(String table) {
-    return Transactions.inTransaction(dataSource, tx -> {
-      try (ResultSet rs = tx.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    });
+    return TestDatabases.count(dataSource, table);
   }
 }

@@ -10,8 +10,8 @@ import dev.evently.outbox.Outbox;
 import dev.evently.saga.events.SagaEvents;
 import dev.evently.service.HttpApi;
 import dev.evently.service.ServiceSettings;
-import dev.evently.service.Transactions;
 import dev.evently.service.testing.JsonHttp;
+import dev.evently.service.testing.TestDatabases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,7 +23,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -217,11 +216,6 @@ abstract class IdempotencyKeyContract {
   }
 
   private int count(String table) {
-    return Transactions.inTransaction(dataSource, tx -> {
-      try (ResultSet rs = tx.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    });
+    return TestDatabases.count(dataSource, table);
   }
 }
