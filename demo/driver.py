@@ -28,7 +28,8 @@ FINAL = {"APPROVED", "REJECTED", "CANCELLED"}
 def call(method, url, body=None, retry_for=30.0, idempotency_key=None):
     """One JSON request; connection failures (and timeouts) are retried until retry_for seconds
     passed. With an idempotency_key it is sent as the Idempotency-Key header and 5xx answers are
-    retried too: the server creates at most one order per key, so a retry never places a second one."""
+    retried too: the server creates at most one order or customer per key, so a retry never creates a
+    second one."""
     data = None if body is None else json.dumps(body).encode()
     headers = {"Content-Type": "application/json"}
     if idempotency_key is not None:
@@ -79,8 +80,10 @@ class Demo:
     def create_customers(self):
         for i in range(self.args.customers):
             limit = Decimal(self.rng.choice([300, 500, 800, 1200, 2000]))
+            # One key per customer (not seeded: unique across runs): a retry cannot create a second.
             status, body = call("POST", self.args.customer_url + "/customers",
-                                {"name": f"customer-{i + 1}", "creditLimit": float(limit)})
+                                {"name": f"customer-{i + 1}", "creditLimit": float(limit)},
+                                idempotency_key=str(uuid.uuid4()))
             if status != 201:
                 raise SystemExit(f"creating a customer failed: HTTP {status} {body}")
             self.customers[body["customerId"]] = limit

@@ -29,6 +29,42 @@ final class CustomerRepository {
     }
   }
 
+  /**
+   * Records that {@code idempotencyKey} created {@code customerId}. Fails with SQLState 23505
+   * (unique violation) if the key is already recorded; on PostgreSQL a concurrent transaction that
+   * recorded it and has not finished makes this wait for its outcome.
+   */
+  void insertKey(Connection tx, String idempotencyKey, String customerId) throws SQLException {
+    try (PreparedStatement ps =
+        tx.prepareStatement(
+            "INSERT INTO customer_idempotency_keys (idempotency_key, customer_id, created_at) VALUES (?, ?, ?)")) {
+      ps.setString(1, idempotencyKey);
+      ps.setString(2, customerId);
+      ps.setTimestamp(3, Timestamp.from(Instant.now()));
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * The customer that {@code idempotencyKey} created, as it was created: its available credit is
+   * its whole credit limit, whatever is reserved today.
+   */
+  Optional<Customer> findCreatedByKey(Connection tx, String idempotencyKey) throws SQLException {
+    try (PreparedStatement ps =
+        tx.prepareStatement(
+            "SELECT c.customer_id, c.name, c.credit_limit FROM customers c"
+                + " JOIN customer_idempotency_keys k ON k.customer_id = c.customer_id WHERE k.idempotency_key = ?")) {
+      ps.setString(1, idempotencyKey);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        BigDecimal limit = rs.getBigDecimal("credit_limit");
+        return Optional.of(new Customer(rs.getString("customer_id"), rs.getString("name"), limit, limit));
+      }
+    }
+  }
+
   Optional<Customer> findCustomer(Connection tx, String customerId) throws SQLException {
     return selectCustomer(tx, "SELECT * FROM customers WHERE customer_id = ?", customerId);
   }

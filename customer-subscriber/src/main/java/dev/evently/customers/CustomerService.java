@@ -8,6 +8,7 @@ import dev.evently.saga.events.OrderCancelled;
 import dev.evently.saga.events.OrderCreated;
 import dev.evently.saga.events.SagaEvents;
 import dev.evently.service.EventSink;
+import dev.evently.service.IdempotencyKey;
 import dev.evently.service.Transactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
@@ -46,16 +47,37 @@ final class CustomerService {
     this.meters = meters;
   }
 
-  Customer create(String name, BigDecimal creditLimit) {
-    String id = UUID.randomUUID().toString();
-    Transactions.inTransaction(
+  /**
+   * Creates a customer whose available credit is its whole {@code creditLimit}.
+   *
+   * <p>With an {@code idempotencyKey} (null for none) the key is recorded in the same transaction,
+   * so a key exists if and only if its customer does; see {@link IdempotencyKey#createOnce}. A key
+   * already recorded creates nothing: the result is its customer as created (available credit =
+   * credit limit), REPLAYED when {@code name} and {@code creditLimit} are the same (limits compared
+   * by value), else KEY_REUSED. Racing requests with one key create one customer.
+   */
+  IdempotencyKey.Result<Customer> create(String name, BigDecimal creditLimit, String idempotencyKey) {
+    IdempotencyKey.Result<Customer> created = IdempotencyKey.createOnce(
         dataSource,
+        idempotencyKey,
+        repository::findCreatedByKey,
+        earlier -> earlier.name().equals(name) && earlier.creditLimit().compareTo(creditLimit) == 0,
         tx -> {
+          String id = UUID.randomUUID().toString();
           repository.insertCustomer(tx, id, name, creditLimit);
-          return null;
+          if (idempotencyKey != null) {
+            repository.insertKey(tx, idempotencyKey, id);
+          }
+          return new Customer(id, name, creditLimit, creditLimit);
         });
-    log.info("customer {} created with credit limit {}", id, creditLimit);
-    return new Customer(id, name, creditLimit, creditLimit);
+    Customer customer = created.value();
+    if (created.outcome() == IdempotencyKey.Outcome.CREATED) {
+      log.info("customer {} created with credit limit {}", customer.customerId(), creditLimit);
+    } else {
+      meters.counter("customers.idempotency.hits", "outcome", created.outcome().name()).increment();
+      log.info("customer request with a known idempotency key: {} customer {}", created.outcome(), customer.customerId());
+    }
+    return created;
   }
 
   Optional<Customer> find(String customerId) {

@@ -34,7 +34,7 @@ class CustomerServiceTest {
     service =
         new CustomerService(
             dataSource, (tx, topicArn, event) -> replies.add(event), "arn:customer-events", new SimpleMeterRegistry());
-    customerId = service.create("Ada", new BigDecimal("100.00")).customerId();
+    customerId = service.create("Ada", new BigDecimal("100.00"), null).value().customerId();
   }
 
   @AfterEach

@@ -6,11 +6,11 @@ import dev.evently.saga.events.CustomerCreditReserved;
 import dev.evently.saga.events.OrderCancelled;
 import dev.evently.saga.events.OrderCreated;
 import dev.evently.service.EventSink;
+import dev.evently.service.IdempotencyKey;
 import dev.evently.service.Transactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -49,86 +49,41 @@ final class OrderService {
   }
 
   /**
-   * What a placement did: {@link #CREATED} a new order; {@link #REPLAYED} found the order an
-   * earlier request with the same idempotency key and the same customer and total created;
-   * {@link #KEY_REUSED} found that key used for a different customer or total.
-   */
-  enum Placement {
-    CREATED,
-    REPLAYED,
-    KEY_REUSED
-  }
-
-  /** What {@link #place} did, and the order it created or found (the key's order for KEY_REUSED). */
-  record Placed(Placement placement, Order order) {}
-
-  /**
    * Creates a PENDING order and emits OrderCreated, atomically.
    *
    * <p>With an {@code idempotencyKey} (null for none) the key is recorded in the same transaction,
-   * so a key exists if and only if its order and OrderCreated do. A key already recorded creates
-   * nothing and emits nothing: the result is its order, {@link Placement#REPLAYED} when
-   * {@code customerId} and {@code orderTotal} are the same (totals compared by value: 60 equals
-   * 60.00), else {@link Placement#KEY_REUSED}. Two requests with one key racing create one order:
-   * the loser's insert of the key collides (on PostgreSQL it waits for the winner's commit),
-   * rolls back, and it then answers as a later request would.
+   * so a key exists if and only if its order and OrderCreated do; see {@link
+   * IdempotencyKey#createOnce}. A key already recorded creates nothing and emits nothing: the
+   * result is its order, REPLAYED when {@code customerId} and {@code orderTotal} are the same
+   * (totals compared by value: 60 equals 60.00), else KEY_REUSED. Racing requests with one key
+   * create one order.
    */
-  Placed place(String customerId, BigDecimal orderTotal, String idempotencyKey) {
-    Placed placed;
-    try {
-      placed = Transactions.inTransaction(dataSource, tx -> placeIn(tx, customerId, orderTotal, idempotencyKey));
-    } catch (RuntimeException e) {
-      if (idempotencyKey == null || !isUniqueViolation(e)) {
-        throw e;
-      }
-      // A concurrent request with the same key committed first; answer as if this one came later.
-      Order earlier =
-          Transactions.inTransaction(dataSource, tx -> orders.findByKey(tx, idempotencyKey)).orElseThrow(() -> e);
-      placed = earlier(earlier, customerId, orderTotal);
-    }
-    Order order = placed.order();
-    if (placed.placement() == Placement.CREATED) {
+  IdempotencyKey.Result<Order> place(String customerId, BigDecimal orderTotal, String idempotencyKey) {
+    IdempotencyKey.Result<Order> placed = IdempotencyKey.createOnce(
+        dataSource,
+        idempotencyKey,
+        orders::findByKey,
+        earlier -> earlier.customerId().equals(customerId) && earlier.orderTotal().compareTo(orderTotal) == 0,
+        tx -> {
+          Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+          Order order =
+              new Order(UUID.randomUUID().toString(), customerId, orderTotal, OrderState.PENDING, null, now, now);
+          orders.insert(tx, order);
+          if (idempotencyKey != null) {
+            orders.insertKey(tx, idempotencyKey, order.orderId(), now);
+          }
+          emit(tx, order.orderId(), new OrderCreated(order.orderId(), customerId, orderTotal));
+          return order;
+        });
+    Order order = placed.value();
+    if (placed.outcome() == IdempotencyKey.Outcome.CREATED) {
       meters.counter("orders.placed").increment();
       log.info("order {} placed: customer {}, total {}", order.orderId(), customerId, orderTotal);
     } else {
-      meters.counter("orders.idempotency.hits", "outcome", placed.placement().name()).increment();
-      log.info("order request with a known idempotency key: {} order {}", placed.placement(), order.orderId());
+      meters.counter("orders.idempotency.hits", "outcome", placed.outcome().name()).increment();
+      log.info("order request with a known idempotency key: {} order {}", placed.outcome(), order.orderId());
     }
     return placed;
-  }
-
-  private Placed placeIn(Connection tx, String customerId, BigDecimal orderTotal, String idempotencyKey)
-      throws Exception {
-    if (idempotencyKey != null) {
-      Optional<Order> earlier = orders.findByKey(tx, idempotencyKey);
-      if (earlier.isPresent()) {
-        return earlier(earlier.get(), customerId, orderTotal);
-      }
-    }
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    Order order =
-        new Order(UUID.randomUUID().toString(), customerId, orderTotal, OrderState.PENDING, null, now, now);
-    orders.insert(tx, order);
-    if (idempotencyKey != null) {
-      orders.insertKey(tx, idempotencyKey, order.orderId(), now);
-    }
-    emit(tx, order.orderId(), new OrderCreated(order.orderId(), customerId, orderTotal));
-    return new Placed(Placement.CREATED, order);
-  }
-
-  private static Placed earlier(Order order, String customerId, BigDecimal orderTotal) {
-    boolean same = order.customerId().equals(customerId) && order.orderTotal().compareTo(orderTotal) == 0;
-    return new Placed(same ? Placement.REPLAYED : Placement.KEY_REUSED, order);
-  }
-
-  /** Whether {@code e} was caused by a unique constraint violation (SQLState 23505, H2 and PostgreSQL). */
-  private static boolean isUniqueViolation(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   Optional<Order> find(String orderId) {

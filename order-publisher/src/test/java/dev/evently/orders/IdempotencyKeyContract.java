@@ -10,8 +10,8 @@ import dev.evently.outbox.Outbox;
 import dev.evently.saga.events.SagaEvents;
 import dev.evently.service.HttpApi;
 import dev.evently.service.ServiceSettings;
-import dev.evently.service.Transactions;
 import dev.evently.service.testing.JsonHttp;
+import dev.evently.service.testing.TestDatabases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,15 +23,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -164,27 +157,11 @@ abstract class IdempotencyKeyContract {
 
   @Test
   void racingRequestsWithOneKeyCreateExactlyOneOrder() throws Exception {
-    int clients = 8;
-    CountDownLatch go = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    try {
-      List<Future<HttpResponse<String>>> responses = new ArrayList<>();
-      for (int i = 0; i < clients; i++) {
-        responses.add(pool.submit(() -> {
-          go.await();
-          return post(ORDER, "key-race");
-        }));
-      }
-      go.countDown();
-      List<String> bodies = new ArrayList<>();
-      for (Future<HttpResponse<String>> f : responses) {
-        HttpResponse<String> response = f.get(30, TimeUnit.SECONDS);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        bodies.add(response.body());
-      }
-      assertThat(bodies).hasSize(clients).containsOnly(bodies.get(0));
-    } finally {
-      pool.shutdownNow();
+    List<HttpResponse<String>> responses = JsonHttp.concurrently(8, () -> post(ORDER, "key-race"));
+
+    for (HttpResponse<String> response : responses) {
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+      assertThat(response.body()).isEqualTo(responses.get(0).body());
     }
     assertThat(count("orders")).isEqualTo(1);
     assertThat(count("evently_outbox")).isEqualTo(1);
@@ -239,11 +216,6 @@ abstract class IdempotencyKeyContract {
   }
 
   private int count(String table) {
-    return Transactions.inTransaction(dataSource, tx -> {
-      try (ResultSet rs = tx.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    });
+    return TestDatabases.count(dataSource, table);
   }
 }

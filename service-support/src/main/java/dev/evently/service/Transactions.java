@@ -15,6 +15,19 @@ public final class Transactions {
   private Transactions() {}
 
   /**
+   * Whether {@code e} or one of its causes is a unique-constraint violation (SQLState 23505 on
+   * H2 and PostgreSQL): for example a concurrent transaction committed the same key first.
+   */
+  static boolean isUniqueViolation(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Runs {@code work} in a new transaction on a connection from {@code dataSource}. Exceptions
    * from {@code work} propagate unchanged (checked ones wrapped in {@link IllegalStateException})
    * after the rollback.

@@ -10,7 +10,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /** A test client for a service's JSON API on 127.0.0.1, with the assertions every API test makes. */
@@ -65,6 +73,32 @@ public final class JsonHttp {
     assertThat(body.get("error").asText()).isNotBlank();
     if (field != null) {
       assertThat(body.get("field").asText()).isEqualTo(field);
+    }
+  }
+
+  /**
+   * Runs {@code call} on {@code clients} threads released at once (the way racing duplicate
+   * requests arrive), and returns their results; fails if one fails or takes over 30 seconds.
+   */
+  public static <T> List<T> concurrently(int clients, Callable<T> call) throws Exception {
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        futures.add(pool.submit(() -> {
+          go.await();
+          return call.call();
+        }));
+      }
+      go.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> f : futures) {
+        results.add(f.get(30, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
     }
   }
 
