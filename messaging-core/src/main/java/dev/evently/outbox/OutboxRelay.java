@@ -310,18 +310,18 @@ public final class OutboxRelay implements AutoCloseable {
         ArrayDeque<Row> group = groupIt.next();
         Row row = round.get(i);
         Throwable cause = failureOf(futures.get(i));
-        if (cause == null || isPermanent(cause)) {
-          if (cause == null) {
-            published.add(row);
-          } else {
-            parked.put(row, describe(cause));
-          }
-          group.pollFirst(); // the key's next row goes next
-          if (group.isEmpty()) {
-            groupIt.remove();
-          }
+        if (cause != null && !isPermanent(cause)) {
+          failed.put(row, describe(cause)); // the key waits for this row's retry
+          groupIt.remove();
+          continue;
+        }
+        if (cause == null) {
+          published.add(row);
         } else {
-          failed.put(row, describe(cause));
+          parked.put(row, describe(cause));
+        }
+        group.pollFirst(); // the key's next row goes next
+        if (group.isEmpty()) {
           groupIt.remove();
         }
       }
