@@ -50,13 +50,37 @@ class SqsConsumerBuilderTest {
   }
 
   @Test
-  void defaultReceiveConcurrencyScalesWithMaxInFlight() {
+  void defaultReceiveConcurrencyIsOneCallPerTenMessagesHeldUpToFifty() {
     assertThat(SqsConsumer.defaultReceiveConcurrency(1)).isEqualTo(1);
     assertThat(SqsConsumer.defaultReceiveConcurrency(10)).isEqualTo(1);
-    assertThat(SqsConsumer.defaultReceiveConcurrency(20)).isEqualTo(2);
-    assertThat(SqsConsumer.defaultReceiveConcurrency(50)).isEqualTo(5);
-    assertThat(SqsConsumer.defaultReceiveConcurrency(100)).isEqualTo(10);
-    assertThat(SqsConsumer.defaultReceiveConcurrency(500)).isEqualTo(10);
+    assertThat(SqsConsumer.defaultReceiveConcurrency(11)).isEqualTo(2);
+    assertThat(SqsConsumer.defaultReceiveConcurrency(110)).isEqualTo(11);
+    assertThat(SqsConsumer.defaultReceiveConcurrency(500)).isEqualTo(50);
+    assertThat(SqsConsumer.defaultReceiveConcurrency(5000)).isEqualTo(50);
+  }
+
+  @Test
+  void concurrencyAndPrefetchHaveDefaultsAndMaxInFlightMeansNoPrefetch() {
+    SqsConsumer defaults = valid().build();
+    assertThat(defaults.concurrency()).isEqualTo(SqsConsumer.DEFAULT_CONCURRENCY);
+    assertThat(defaults.prefetch()).isEqualTo(SqsConsumer.DEFAULT_PREFETCH);
+    SqsConsumer set = valid().concurrency(50).prefetch(7).build();
+    assertThat(set.concurrency()).isEqualTo(50);
+    assertThat(set.prefetch()).isEqualTo(7);
+    @SuppressWarnings("deprecation")
+    SqsConsumer old = valid().maxInFlight(20).build();
+    assertThat(old.concurrency()).isEqualTo(20);
+    assertThat(old.prefetch()).isZero();
+  }
+
+  @Test
+  @SuppressWarnings("deprecation")
+  void maxInFlightCannotBeCombinedWithConcurrencyOrPrefetch() {
+    assertThatThrownBy(() -> valid().maxInFlight(20).concurrency(5).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("set either maxInFlight or concurrency/prefetch");
+    assertThatThrownBy(() -> valid().prefetch(5).maxInFlight(20).build())
+        .hasMessageContaining("set either maxInFlight or concurrency/prefetch");
   }
 
   @Test
@@ -76,6 +100,13 @@ class SqsConsumerBuilderTest {
     assertThatThrownBy(() -> b.queueName(" ")).hasMessageStartingWith("queueName");
     assertThatThrownBy(() -> b.name("")).hasMessageStartingWith("name");
     assertThatThrownBy(() -> b.maxInFlight(0)).hasMessageStartingWith("maxInFlight");
+    assertThatThrownBy(() -> b.concurrency(0)).hasMessageStartingWith("concurrency");
+    assertThatThrownBy(() -> b.concurrency(10_001)).hasMessageStartingWith("concurrency");
+    assertThatThrownBy(() -> b.prefetch(-1)).hasMessageStartingWith("prefetch");
+    assertThatThrownBy(() -> b.use(null)).hasMessageStartingWith("middleware");
+    assertThatThrownBy(() -> b.handleBatch(OrderCreated.class, 0, events -> BatchResult.success()))
+        .hasMessageStartingWith("maxBatchSize");
+    assertThatThrownBy(() -> b.handleBatch(OrderCreated.class, null)).hasMessageStartingWith("handler");
     assertThatThrownBy(() -> b.receiveConcurrency(0)).hasMessageStartingWith("receiveConcurrency");
     assertThatThrownBy(() -> b.waitTime(Duration.ofSeconds(21))).hasMessageStartingWith("waitTime");
     assertThatThrownBy(() -> b.waitTime(Duration.ofMillis(1500))).hasMessageStartingWith("waitTime");
@@ -86,7 +117,7 @@ class SqsConsumerBuilderTest {
     assertThatThrownBy(() -> b.backoff(null)).hasMessageStartingWith("backoff");
     assertThatThrownBy(() -> b.executor(null)).hasMessageStartingWith("executor");
     assertThatThrownBy(() -> b.meterRegistry(null)).hasMessageStartingWith("meterRegistry");
-    assertThatThrownBy(() -> b.handle(OrderCreated.class, null)).hasMessageStartingWith("handler");
+    assertThatThrownBy(() -> b.handle(OrderCreated.class, (EventHandler<OrderCreated>) null)).hasMessageStartingWith("handler");
     b.waitTime(Duration.ZERO).waitTime(Duration.ofSeconds(20)).visibilityTimeout(Duration.ofHours(12));
   }
 
@@ -100,9 +131,15 @@ class SqsConsumerBuilderTest {
   }
 
   @Test
-  void receiveConcurrencyMayNotExceedMaxInFlight() {
-    assertThatThrownBy(() -> valid().maxInFlight(2).receiveConcurrency(3).build())
-        .hasMessage("receiveConcurrency must be <= maxInFlight");
+  void receiveConcurrencyMayNotExceedTheMessagesThatMayBeHeld() {
+    assertThatThrownBy(() -> valid().concurrency(1).prefetch(1).receiveConcurrency(3).build())
+        .hasMessage("receiveConcurrency must be <= concurrency + prefetch");
+  }
+
+  @Test
+  void aTypeHasOneHandlerWhetherSingleOrBatch() {
+    assertThatThrownBy(() -> valid().handleBatch(OrderCreated.class, events -> BatchResult.success()))
+        .hasMessageContaining("already registered");
   }
 
   @Test

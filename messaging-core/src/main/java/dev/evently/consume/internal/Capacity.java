@@ -69,6 +69,11 @@ public final class Capacity {
     }
   }
 
+  /** The number of slots, free or not. */
+  public int size() {
+    return max;
+  }
+
   public int free() {
     return free.get();
   }

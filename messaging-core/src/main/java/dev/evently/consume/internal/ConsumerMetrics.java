@@ -20,11 +20,19 @@ public final class ConsumerMetrics {
   private final Counter failed;
   private final Counter retried;
   private final Counter ackFailed;
+  private final Counter receiveCalls;
+  private final Counter emptyReceives;
   private final Timer age;
   private final ConcurrentHashMap<String, Counter> deadLettered = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> handlerTimers = new ConcurrentHashMap<>();
 
-  public ConsumerMetrics(MeterRegistry registry, String consumer, String queue, Supplier<Number> inFlight) {
+  public ConsumerMetrics(
+      MeterRegistry registry,
+      String consumer,
+      String queue,
+      Supplier<Number> inFlight,
+      Supplier<Number> prefetched,
+      Supplier<Number> running) {
     this.registry = registry;
     this.tags = Tags.of("consumer", consumer, "queue", queue);
     this.received = counter("received", "Messages received");
@@ -37,7 +45,17 @@ public final class ConsumerMetrics {
             .description("Time from SentTimestamp to receipt")
             .tags(tags)
             .register(registry);
-    Gauge.builder(PREFIX + "in.flight", inFlight).description("Messages held").tags(tags).register(registry);
+    this.receiveCalls = counter("receive.calls", "ReceiveMessage calls answered (SQS bills each one)");
+    this.emptyReceives = counter("receive.empty", "ReceiveMessage calls that brought no message");
+    Gauge.builder(PREFIX + "in.flight", inFlight)
+        .description("Messages held (prefetched + running)")
+        .tags(tags)
+        .register(registry);
+    Gauge.builder(PREFIX + "prefetched", prefetched)
+        .description("Messages received and waiting for a handler")
+        .tags(tags)
+        .register(registry);
+    Gauge.builder(PREFIX + "running", running).description("Handler calls running").tags(tags).register(registry);
   }
 
   private Counter counter(String name, String description) {
@@ -54,7 +72,12 @@ public final class ConsumerMetrics {
     }
   }
 
-  public void handled(String outcome, long nanos) {
+  /**
+   * A handler call ended with {@code outcome} (success, failure, rejected) after {@code nanos};
+   * {@code events} messages are counted as succeeded or failed by that outcome (0: count nothing,
+   * see {@link #counted}).
+   */
+  public void handled(String outcome, long nanos, int events) {
     handlerTimers
         .computeIfAbsent(
             outcome,
@@ -65,10 +88,24 @@ public final class ConsumerMetrics {
                     .tag("outcome", o)
                     .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
-    if (outcome.equals("success")) {
-      succeeded.increment();
-    } else if (outcome.equals("failure")) {
-      failed.increment();
+    if (events > 0 && outcome.equals("success")) {
+      succeeded.increment(events);
+    } else if (events > 0 && outcome.equals("failure")) {
+      failed.increment(events);
+    }
+  }
+
+  /** Counts the events of a batch call. */
+  public void counted(int succeededEvents, int failedEvents) {
+    succeeded.increment(succeededEvents);
+    failed.increment(failedEvents);
+  }
+
+  /** One ReceiveMessage call came back, with or without messages. */
+  public void receiveCall(boolean empty) {
+    receiveCalls.increment();
+    if (empty) {
+      emptyReceives.increment();
     }
   }
 

@@ -1,37 +1,75 @@
 package dev.evently.consume.internal;
 
+import dev.evently.consume.Delivery;
+import dev.evently.event.Event;
+import dev.evently.event.EventDecodingException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * A received message this consumer holds: queued for a handler, running, or done. The state
- * moves QUEUED -> RUNNING -> DONE, or QUEUED -> ABANDONED when shutdown releases it unstarted.
- * Identity-based equality.
+ * A received message this consumer holds: prefetched (waiting for a handler), running, or done.
+ * The state moves QUEUED -> RUNNING -> DONE, or QUEUED -> ABANDONED when shutdown releases it
+ * unstarted. It is also the message's {@link Delivery}. Identity-based equality.
  */
-public final class InFlightMessage {
+public final class InFlightMessage implements Delivery {
   private static final int QUEUED = 0;
   private static final int RUNNING = 1;
   private static final int DONE = 2;
   private static final int ABANDONED = 3;
 
   private final Message message;
+  private final QueueSetup queue;
+  private final String consumerName;
   private final int receiveCount;
   private final long receivedNanos;
   private final AtomicInteger state = new AtomicInteger(QUEUED);
   private volatile long visibleAtNanos;
+  private Event<?> event;
+  private EventDecodingException decodeError;
+  private Map<String, String> attributes;
 
-  public InFlightMessage(Message message, long receivedNanos, long visibilityNanos) {
+  public InFlightMessage(
+      Message message, QueueSetup queue, String consumerName, long receivedNanos, long visibilityNanos) {
     this.message = message;
+    this.queue = queue;
+    this.consumerName = consumerName;
     this.receiveCount = parseInt(message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT), 1);
     this.receivedNanos = receivedNanos;
     this.visibleAtNanos = receivedNanos + visibilityNanos;
+  }
+
+  /** Records the decoded event; called once, before the message is handed to a handler thread. */
+  public void decoded(Event<?> decodedEvent) {
+    this.event = decodedEvent;
+  }
+
+  /** Records why the body could not be decoded; called once, before the message is handed on. */
+  public void undecodable(EventDecodingException error) {
+    this.decodeError = error;
+  }
+
+  /** The decoded event, or null when the body could not be decoded. */
+  public Event<?> event() {
+    return event;
+  }
+
+  /** Why the body could not be decoded, or null. */
+  public EventDecodingException decodeError() {
+    return decodeError;
   }
 
   public Message message() {
     return message;
   }
 
+  @Override
   public String messageId() {
     return message.messageId();
   }
@@ -40,9 +78,14 @@ public final class InFlightMessage {
     return message.receiptHandle();
   }
 
-  /** ApproximateReceiveCount: 1 on the first delivery. */
+  @Override
   public int receiveCount() {
     return receiveCount;
+  }
+
+  @Override
+  public int maxReceiveCount() {
+    return queue.maxReceiveCount();
   }
 
   public long receivedNanos() {
@@ -83,8 +126,65 @@ public final class InFlightMessage {
     return parseLong(message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP), -1);
   }
 
+  @Override
+  public Optional<Instant> sentTimestamp() {
+    return instant(MessageSystemAttributeName.SENT_TIMESTAMP);
+  }
+
+  @Override
+  public Optional<Instant> firstReceiveTimestamp() {
+    return instant(MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP);
+  }
+
+  @Override
+  public Optional<String> messageGroupId() {
+    return Optional.ofNullable(groupId());
+  }
+
   public String groupId() {
     return message.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID);
+  }
+
+  @Override
+  public synchronized Map<String, String> messageAttributes() {
+    if (attributes == null) {
+      Map<String, String> map = new LinkedHashMap<>();
+      for (Map.Entry<String, MessageAttributeValue> e : message.messageAttributes().entrySet()) {
+        MessageAttributeValue v = e.getValue();
+        if (v.stringValue() != null) {
+          map.put(e.getKey(), v.stringValue());
+        } else if (v.binaryValue() != null) {
+          map.put(e.getKey(), Base64.getEncoder().encodeToString(v.binaryValue().asByteArray()));
+        }
+      }
+      attributes = java.util.Collections.unmodifiableMap(map);
+    }
+    return attributes;
+  }
+
+  @Override
+  public String queueName() {
+    return queue.queueName();
+  }
+
+  @Override
+  public String queueUrl() {
+    return queue.queueUrl();
+  }
+
+  @Override
+  public String consumerName() {
+    return consumerName;
+  }
+
+  @Override
+  public String toString() {
+    return "message " + messageId();
+  }
+
+  private Optional<Instant> instant(MessageSystemAttributeName name) {
+    long millis = parseLong(message.attributes().get(name), -1);
+    return millis < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
   }
 
   private static int parseInt(String s, int fallback) {

@@ -1,0 +1,43 @@
+package dev.evently.consume.internal;
+
+import dev.evently.consume.Backoff;
+import dev.evently.consume.Middleware;
+import dev.evently.event.EventCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+
+/**
+ * A consumer's validated settings, as {@code SqsConsumer.Builder} produced them.
+ *
+ * @param receiveConcurrency the most ReceiveMessage calls in flight
+ * @param visibilityTimeoutSeconds null: the queue's own
+ * @param executor null: a consumer-owned pool of {@code concurrency} threads
+ * @param middleware the user's, outermost first
+ */
+public record ConsumerConfig(
+    SqsAsyncClient client,
+    String queueName,
+    String name,
+    EventCodec codec,
+    Map<String, Pipeline.Route> routes,
+    List<Middleware> middleware,
+    int concurrency,
+    int prefetch,
+    int receiveConcurrency,
+    int waitTimeSeconds,
+    Integer visibilityTimeoutSeconds,
+    Executor executor,
+    Backoff backoff,
+    boolean allowMissingDeadLetterQueue,
+    MeterRegistry meterRegistry,
+    Duration shutdownTimeout) {
+
+  /** The most messages held at once: running plus prefetched. */
+  public int maxHeld() {
+    return concurrency + prefetch;
+  }
+}

@@ -1,0 +1,325 @@
+package dev.evently.consume.internal;
+
+import dev.evently.consume.internal.Decision.Handled;
+import dev.evently.consume.internal.Pipeline.Batch;
+import dev.evently.consume.internal.Pipeline.Route;
+import dev.evently.consume.internal.Pipeline.Single;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs received messages on at most {@code concurrency} handler calls at once. Messages that find
+ * every slot busy wait here (prefetched) in arrival order; a handler thread that finishes takes the
+ * next waiting message itself, so under load messages flow without a thread hand-off each.
+ *
+ * <ul>
+ *   <li>Standard queues: every message is independent. Messages whose type has a batch handler
+ *       wait in a lane of their type; a free slot takes up to the handler's {@code maxSize} of
+ *       them in one call.
+ *   <li>FIFO queues: the messages of one message group from one receive run in order on one slot;
+ *       consecutive messages of one batch type form one batch. After a message that stays on the
+ *       queue (failed, or its dead-lettering failed), the rest of its group is released at once so
+ *       SQS delivers them after it.
+ *   <li>Poison (undecodable, or no handler for its type) needs no slot: it is settled at once on a
+ *       standard queue, in its place in the group on a FIFO queue.
+ * </ul>
+ *
+ * No lock on the path of a message. Thread-safe.
+ */
+public final class Dispatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+  private final int concurrency;
+  private final boolean fifo;
+  private final Pipeline pipeline;
+  private final Settler settler;
+  private final Executor executor;
+  private final Consumer<InFlightMessage> onDone;
+  private final String consumer;
+  private final ConcurrentLinkedQueue<Work> ready = new ConcurrentLinkedQueue<>();
+  private final Map<Batch, Lane> lanes = new ConcurrentHashMap<>();
+  private final AtomicInteger workers = new AtomicInteger();
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final Runnable worker = this::work;
+
+  /** {@code onDone} runs once per message when it is no longer held (settled or released). */
+  public Dispatcher(
+      int concurrency,
+      boolean fifo,
+      Pipeline pipeline,
+      Settler settler,
+      Executor executor,
+      Consumer<InFlightMessage> onDone,
+      String consumer) {
+    this.concurrency = concurrency;
+    this.fifo = fifo;
+    this.pipeline = pipeline;
+    this.settler = settler;
+    this.executor = executor;
+    this.onDone = onDone;
+    this.consumer = consumer;
+  }
+
+  /** Messages received and waiting for a handler slot. */
+  public int waiting() {
+    return waiting.get();
+  }
+
+  /** Handler calls running (a batch call counts once). */
+  public int running() {
+    return workers.get();
+  }
+
+  /** Takes the decoded messages of one receive, in the order SQS returned them. */
+  public void dispatch(List<InFlightMessage> messages) {
+    if (fifo) {
+      Map<String, List<InFlightMessage>> groups = new LinkedHashMap<>();
+      for (InFlightMessage m : messages) {
+        String group = m.groupId() != null ? m.groupId() : m.messageId();
+        groups.computeIfAbsent(group, g -> new ArrayList<>(1)).add(m);
+      }
+      for (List<InFlightMessage> group : groups.values()) {
+        waiting.addAndGet(group.size());
+        ready.add(new Work(() -> runGroup(group), () -> group.forEach(this::release)));
+      }
+    } else {
+      for (InFlightMessage m : messages) {
+        Route route = routeOf(m);
+        if (route == null) {
+          if (m.start()) {
+            settle(m, poison(m));
+          }
+        } else if (route instanceof Batch b) {
+          waiting.incrementAndGet();
+          lanes.computeIfAbsent(b, Lane::new).add(m);
+        } else {
+          waiting.incrementAndGet();
+          Single s = (Single) route;
+          ready.add(new Work(() -> runSingle(m, s), () -> release(m)));
+        }
+      }
+    }
+    startWorkers();
+  }
+
+  /**
+   * Gives an unstarted message back to the queue (visibility 0); false when its handler already
+   * started. Used at shutdown; the slot it waited in is skipped later.
+   */
+  public boolean release(InFlightMessage m) {
+    if (!m.abandon()) {
+      return false;
+    }
+    waiting.decrementAndGet();
+    settler.release(m);
+    onDone.accept(m);
+    return true;
+  }
+
+  // ---- workers
+
+  private void startWorkers() {
+    while (!ready.isEmpty()) {
+      int w = workers.get();
+      if (w >= concurrency) {
+        return;
+      }
+      if (workers.compareAndSet(w, w + 1)) {
+        try {
+          executor.execute(worker);
+        } catch (RejectedExecutionException e) {
+          workers.decrementAndGet();
+          int n = waiting.get();
+          Work unstarted;
+          while ((unstarted = ready.poll()) != null) {
+            unstarted.release().run();
+          }
+          LOG.warn("consumer '{}': the executor rejected a handler task; {} waiting messages released", consumer, n);
+          return;
+        }
+      }
+    }
+  }
+
+  /** A handler slot: runs waiting work until there is none, then frees the slot. */
+  private void work() {
+    try {
+      Work next;
+      while ((next = ready.poll()) != null) {
+        next.run().run();
+      }
+    } finally {
+      workers.decrementAndGet();
+      startWorkers(); // work queued while this slot was ending
+    }
+  }
+
+  private void runSingle(InFlightMessage m, Single route) {
+    if (!m.start()) {
+      return; // released at shutdown
+    }
+    waiting.decrementAndGet();
+    Handled handled = pipeline.runSingle(m, route);
+    settle(m, handled);
+    rethrowFatal(handled);
+  }
+
+  private void runGroup(List<InFlightMessage> group) {
+    boolean inOrder = true;
+    int i = 0;
+    try {
+      while (i < group.size()) {
+        InFlightMessage m = group.get(i);
+        Route route = routeOf(m);
+        if (!inOrder) {
+          release(m);
+          i++;
+        } else if (route instanceof Batch b) {
+          List<InFlightMessage> batch = new ArrayList<>();
+          while (i < group.size() && batch.size() < b.maxSize() && routeOf(group.get(i)) == b) {
+            batch.add(group.get(i++));
+          }
+          inOrder = runBatch(batch, b, true);
+        } else {
+          i++;
+          if (!m.start()) {
+            inOrder = false; // released at shutdown: so is the rest
+            continue;
+          }
+          waiting.decrementAndGet();
+          Handled handled = route == null ? poison(m) : pipeline.runSingle(m, (Single) route);
+          inOrder = settle(m, handled);
+          rethrowFatal(handled);
+        }
+      }
+    } finally { // a VirtualMachineError from a handler must not strand the rest of the group
+      for (; i < group.size(); i++) {
+        release(group.get(i));
+      }
+    }
+  }
+
+  /** @return false when a message of the batch stays on the queue (FIFO: the rest must follow it) */
+  private boolean runBatch(List<InFlightMessage> candidates, Batch route, boolean stopAtFailure) {
+    List<InFlightMessage> batch = new ArrayList<>(candidates.size());
+    for (InFlightMessage m : candidates) {
+      if (m.start()) {
+        waiting.decrementAndGet();
+        batch.add(m);
+      }
+    }
+    if (batch.size() < candidates.size() && stopAtFailure) {
+      batch.forEach(this::releaseStarted); // shutdown released part of the group: keep the order
+      return false;
+    }
+    if (batch.isEmpty()) {
+      return true;
+    }
+    List<Handled> handled = pipeline.runBatch(batch, route);
+    boolean inOrder = true;
+    for (int k = 0; k < batch.size(); k++) {
+      if (inOrder || !stopAtFailure) {
+        inOrder &= settle(batch.get(k), handled.get(k));
+      } else {
+        releaseStarted(batch.get(k));
+      }
+    }
+    for (Handled h : handled) {
+      rethrowFatal(h);
+    }
+    return inOrder;
+  }
+
+  private boolean settle(InFlightMessage m, Handled handled) {
+    try {
+      return settler.settle(m, handled);
+    } finally {
+      onDone.accept(m);
+    }
+  }
+
+  private void releaseStarted(InFlightMessage m) {
+    settler.release(m);
+    onDone.accept(m);
+  }
+
+  private Route routeOf(InFlightMessage m) {
+    return m.event() == null ? null : pipeline.route(m.event().type());
+  }
+
+  private Handled poison(InFlightMessage m) {
+    if (m.decodeError() != null) {
+      return new Decision.Rejected(m.decodeError().reason().name(), m.decodeError());
+    }
+    return new Decision.Rejected(
+        dev.evently.event.DecodeFailure.UNKNOWN_TYPE.name(),
+        new dev.evently.event.EventDecodingException(
+            dev.evently.event.DecodeFailure.UNKNOWN_TYPE,
+            "consumer '" + consumer + "' has no handler for type '" + m.event().type() + "'",
+            m.event().id(),
+            m.event().type(),
+            null));
+  }
+
+  private static void rethrowFatal(Handled handled) {
+    if (handled instanceof Decision.Failed f && f.error() instanceof VirtualMachineError vme) {
+      throw vme;
+    }
+  }
+
+  /** Waiting work: what a handler slot runs, and how to give its messages back unstarted. */
+  private record Work(Runnable run, Runnable release) {}
+
+  /** The waiting messages of one batch type; at most one token for it waits in the ready queue. */
+  private final class Lane {
+    private final Batch route;
+    private final ConcurrentLinkedQueue<InFlightMessage> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    Lane(Batch route) {
+      this.route = route;
+    }
+
+    void add(InFlightMessage m) {
+      queue.add(m);
+      schedule();
+    }
+
+    private void schedule() {
+      if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+        ready.add(new Work(this::take, this::releaseAll));
+      }
+    }
+
+    private void releaseAll() {
+      InFlightMessage m;
+      while ((m = queue.poll()) != null) {
+        release(m);
+      }
+      scheduled.set(false);
+    }
+
+    private void take() {
+      List<InFlightMessage> batch = new ArrayList<>(Math.min(route.maxSize(), 16));
+      InFlightMessage m;
+      while (batch.size() < route.maxSize() && (m = queue.poll()) != null) {
+        batch.add(m);
+      }
+      scheduled.set(false);
+      schedule(); // more waiting: another slot may take them meanwhile
+      startWorkers();
+      runBatch(batch, route, false);
+    }
+  }
+}

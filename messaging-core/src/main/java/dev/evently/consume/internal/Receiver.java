@@ -1,0 +1,268 @@
+package dev.evently.consume.internal;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
+
+/**
+ * Long-polls the queue with between 1 and {@code maxPollers} ReceiveMessage calls in flight, never
+ * asking for more messages than there are free slots in {@link Capacity} (held messages never
+ * exceed concurrency + prefetch).
+ *
+ * <ul>
+ *   <li>A call asks for up to 10 messages once a full batch of slots (10, or the capacity when
+ *       smaller) is free, or with fewer after {@link #partialReceiveDelayMillis} (a receive call is
+ *       billed whether it brings 1 message or 10). The slots are reserved while it polls; those it
+ *       does not fill are released when it returns.
+ *   <li>Adaptive: a call that comes back full starts another poller (up to {@code maxPollers}); one
+ *       that comes back empty ends its poller unless it is the last. An idle consumer therefore
+ *       keeps one long poll open, and a busy one as many as its capacity can fill.
+ *   <li>Receive errors are retried with backoff (100 ms doubling to 10 s); {@link #lastError()}
+ *       shows the latest until a receive succeeds again.
+ * </ul>
+ *
+ * Thread-safe; the callback runs on the SDK's completion threads.
+ */
+public final class Receiver {
+  private static final Logger LOG = LoggerFactory.getLogger(Receiver.class);
+  static final long MIN_PARTIAL_RECEIVE_DELAY_MILLIS = 20;
+  static final long MAX_PARTIAL_RECEIVE_DELAY_MILLIS = 100;
+
+  private final SqsAsyncClient client;
+  private final Capacity capacity;
+  private final int fullBatch;
+  private final int maxPollers;
+  private final HandlerTimes handlerTimes;
+  private final ScheduledExecutorService scheduler;
+  private final BiConsumer<List<Message>, Long> onMessages;
+  private final ConsumerMetrics metrics;
+  private final String consumer;
+  private final ReceiveMessageRequest[] requests = new ReceiveMessageRequest[Batcher.MAX_BATCH + 1];
+  private final Set<CompletableFuture<?>> polls = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger pollers = new AtomicInteger();
+  private final AtomicInteger errorsInARow = new AtomicInteger();
+  private volatile boolean running;
+  private volatile Throwable lastError;
+
+  /**
+   * @param onMessages receives the messages of each non-empty response and the {@code
+   *     System.nanoTime()} of their receipt; their slots stay reserved until released
+   */
+  public Receiver(
+      SqsAsyncClient client,
+      QueueSetup queue,
+      int waitTimeSeconds,
+      Integer visibilityOverrideSeconds,
+      Capacity capacity,
+      int maxPollers,
+      HandlerTimes handlerTimes,
+      ScheduledExecutorService scheduler,
+      BiConsumer<List<Message>, Long> onMessages,
+      ConsumerMetrics metrics,
+      String consumer) {
+    this.client = client;
+    this.capacity = capacity;
+    this.fullBatch = Math.min(Batcher.MAX_BATCH, capacity.size());
+    this.maxPollers = maxPollers;
+    this.handlerTimes = handlerTimes;
+    this.scheduler = scheduler;
+    this.onMessages = onMessages;
+    this.metrics = metrics;
+    this.consumer = consumer;
+    List<MessageSystemAttributeName> system =
+        queue.fifo()
+            ? List.of(
+                MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                MessageSystemAttributeName.SENT_TIMESTAMP,
+                MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
+                MessageSystemAttributeName.MESSAGE_GROUP_ID)
+            : List.of(
+                MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                MessageSystemAttributeName.SENT_TIMESTAMP,
+                MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP);
+    for (int n = 1; n <= Batcher.MAX_BATCH; n++) {
+      ReceiveMessageRequest.Builder request =
+          ReceiveMessageRequest.builder()
+              .queueUrl(queue.queueUrl())
+              .maxNumberOfMessages(n)
+              .waitTimeSeconds(waitTimeSeconds)
+              .messageSystemAttributeNames(system)
+              .messageAttributeNames("All");
+      if (visibilityOverrideSeconds != null) {
+        request.visibilityTimeout(visibilityOverrideSeconds);
+      }
+      requests[n] = request.build();
+    }
+  }
+
+  /** Starts one poller; more follow as full responses come back. */
+  public void start() {
+    running = true;
+    pollers.set(1);
+    poll();
+  }
+
+  /** No new receive calls. Calls in flight go on; what they bring is the callback's to release. */
+  public void stop() {
+    running = false;
+  }
+
+  /**
+   * Cancels the calls still long-polling (after {@link #stop()}). A message SQS hands to a cancelled
+   * call stays invisible until its visibility timeout and is then redelivered: late, never lost.
+   */
+  public void cancel() {
+    for (CompletableFuture<?> poll : polls) {
+      poll.cancel(true);
+    }
+  }
+
+  public boolean isRunning() {
+    return running;
+  }
+
+  public Throwable lastError() {
+    return lastError;
+  }
+
+  /** Pollers currently active (each has at most one receive call in flight). */
+  public int pollers() {
+    return pollers.get();
+  }
+
+  /**
+   * How long a poller waits for a full batch of free slots before it receives fewer: 1.5 times the
+   * average handler time (the handlers of one batch, started together, usually end together), but
+   * at least 20 ms and at most 100 ms.
+   */
+  long partialReceiveDelayMillis() {
+    return Math.max(
+        MIN_PARTIAL_RECEIVE_DELAY_MILLIS,
+        Math.min(MAX_PARTIAL_RECEIVE_DELAY_MILLIS, handlerTimes.averageMillis() * 3 / 2));
+  }
+
+  private void poll() {
+    poll(fullBatch);
+  }
+
+  private void poll(int minSlots) {
+    if (!running) {
+      return;
+    }
+    int slots = capacity.tryReserve(Batcher.MAX_BATCH, minSlots);
+    if (slots == 0) {
+      AtomicBoolean once = new AtomicBoolean();
+      capacity.whenFree(minSlots, () -> {
+        if (once.compareAndSet(false, true)) {
+          poll(minSlots);
+        }
+      });
+      if (minSlots > 1) {
+        schedule(() -> {
+          if (once.compareAndSet(false, true)) {
+            poll(1);
+          }
+        }, partialReceiveDelayMillis());
+      }
+      return;
+    }
+    CompletableFuture<ReceiveMessageResponse> future;
+    try {
+      future = client.receiveMessage(requests[slots]);
+    } catch (RuntimeException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<ReceiveMessageResponse> f = future;
+    polls.add(f);
+    f.whenComplete(
+        (response, error) -> {
+          polls.remove(f);
+          onResponse(slots, response, error);
+        });
+  }
+
+  private void onResponse(int slots, ReceiveMessageResponse response, Throwable error) {
+    long now = System.nanoTime();
+    if (error != null) {
+      capacity.release(slots);
+      onError(Acknowledger.unwrap(error));
+      return;
+    }
+    lastError = null;
+    errorsInARow.set(0);
+    List<Message> messages = response.messages();
+    capacity.release(slots - messages.size());
+    metrics.receiveCall(messages.isEmpty());
+    // the next call goes out first, so that it travels while these messages are decoded
+    if (!messages.isEmpty() || !retire()) {
+      if (messages.size() == Batcher.MAX_BATCH) {
+        addPoller();
+      }
+      poll();
+    }
+    if (!messages.isEmpty()) {
+      onMessages.accept(messages, now);
+    }
+  }
+
+  private void onError(Throwable cause) {
+    if (!running || cause instanceof CancellationException) {
+      return;
+    }
+    lastError = cause;
+    int n = errorsInARow.incrementAndGet();
+    long delayMillis = Math.min(10_000L, 100L << Math.min(n - 1, 7));
+    LOG.warn(
+        "consumer '{}': receive failed ({} in a row), retrying in {} ms: {}", consumer, n, delayMillis, cause.toString());
+    schedule(this::poll, delayMillis);
+  }
+
+  /** Ends this poller after an empty response, unless it is the last one. */
+  private boolean retire() {
+    while (true) {
+      int p = pollers.get();
+      if (p <= 1) {
+        return false;
+      }
+      if (pollers.compareAndSet(p, p - 1)) {
+        return true;
+      }
+    }
+  }
+
+  private void addPoller() {
+    while (true) {
+      int p = pollers.get();
+      if (p >= maxPollers) {
+        return;
+      }
+      if (pollers.compareAndSet(p, p + 1)) {
+        poll();
+        return;
+      }
+    }
+  }
+
+  private void schedule(Runnable task, long delayMillis) {
+    try {
+      scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+}
