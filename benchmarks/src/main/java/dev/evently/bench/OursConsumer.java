@@ -1,11 +1,15 @@
 package dev.evently.bench;
 
 import dev.evently.consume.SqsConsumer;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
- * Our consumer, {@link SqsConsumer}, with its defaults except max in-flight (its own handler pool
- * of maxInFlight threads, 20 s long poll). The benchmark queues have no dead-letter queue.
+ * Our consumer, {@link SqsConsumer}, with its defaults except concurrency (its own handler pool of
+ * concurrency threads, default prefetch, 20 s long poll). The benchmark queues have no dead-letter
+ * queue.
  */
 final class OursConsumer implements ConsumerVariant {
   private final SqsConsumer consumer;
@@ -14,31 +18,48 @@ final class OursConsumer implements ConsumerVariant {
     this.consumer = consumer;
   }
 
-  static ConsumerVariant create(
-      SqsAsyncClient sqs, String queueName, int maxInFlight, int receiveConcurrency, ConsumerVariant.Handler handler) {
-    return create(sqs, queueName, maxInFlight, receiveConcurrency, 0, handler);
+  /**
+   * {@code ours-N[pP][rC][xT][v]}: concurrency N; prefetch P (default: the consumer's); at most C
+   * receive calls; handlers on a fixed pool of T threads; {@code v}: on virtual threads (Java 21+).
+   */
+  record Options(int concurrency, Integer prefetch, Integer receiveConcurrency, Integer threads, boolean virtual) {
+    private static final Pattern FORM = Pattern.compile("(\\d+)(?:p(\\d+))?(?:r(\\d+))?(?:x(\\d+))?(v)?");
+
+    static Options parse(String param) {
+      Matcher m = FORM.matcher(param);
+      if (!m.matches()) {
+        throw new IllegalArgumentException("ours-" + param + ": expected ours-N[pP][rC][xT][v]");
+      }
+      return new Options(
+          Integer.parseInt(m.group(1)), integer(m.group(2)), integer(m.group(3)), integer(m.group(4)), m.group(5) != null);
+    }
+
+    private static Integer integer(String s) {
+      return s == null ? null : Integer.valueOf(s);
+    }
   }
 
   static ConsumerVariant create(
-      SqsAsyncClient sqs,
-      String queueName,
-      int maxInFlight,
-      int receiveConcurrency,
-      int handlerThreads,
-      ConsumerVariant.Handler handler) {
+      SqsAsyncClient sqs, String queueName, Options options, ConsumerVariant.Handler handler) {
     SqsConsumer.Builder builder =
         SqsConsumer.builder()
             .client(sqs)
             .queueName(queueName)
             .codec(BenchEvent.codec())
-            .maxInFlight(maxInFlight)
+            .concurrency(options.concurrency())
             .allowMissingDeadLetterQueue(true)
             .handle(BenchEvent.class, event -> handler.handle(event.id()));
-    if (handlerThreads > 0) {
-      builder.executor(java.util.concurrent.Executors.newFixedThreadPool(handlerThreads));
+    if (options.prefetch() != null) {
+      builder.prefetch(options.prefetch());
     }
-    if (receiveConcurrency > 0) {
-      builder.receiveConcurrency(receiveConcurrency);
+    if (options.receiveConcurrency() != null) {
+      builder.receiveConcurrency(options.receiveConcurrency());
+    }
+    if (options.threads() != null) {
+      builder.executor(Executors.newFixedThreadPool(options.threads()));
+    }
+    if (options.virtual()) {
+      builder.executor(VirtualThreads.executor());
     }
     return new OursConsumer(builder.build());
   }

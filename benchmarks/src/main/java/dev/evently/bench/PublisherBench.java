@@ -153,7 +153,7 @@ final class PublisherBench {
     boolean isOurs = variant.equals("ours");
     ConsumerVariant consumer =
         isOurs
-            ? OursConsumer.create(sqs, queueName, 10, 0, handler)
+            ? OursConsumer.create(sqs, queueName, OursConsumer.Options.parse("10"), handler)
             : new RawConsumer(sqs, queueUrl, 1, 0, 20, handler);
     EventPublisher publisher = isOurs ? OursPublisher.create(sns, topicArn, codec, messages) : null;
     consumer.start();

@@ -5,7 +5,7 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 /**
  * Consumer variants by name: {@code raw-w<W>} (W receive/delete loops, handler inline), {@code
  * raw-p<N>} (N/10 loops, each handling its 10 messages in parallel: N in flight), {@code sca-<N>}
- * (Spring Cloud AWS, maxConcurrentMessages N), {@code ours-<N>} (our consumer, max in-flight N; {@code ours-NrC} also sets receiveConcurrency C).
+ * (Spring Cloud AWS, maxConcurrentMessages N), {@code ours-<N>} (our consumer at concurrency N, default prefetch; options in {@link OursConsumer.Options}).
  */
 final class Variants {
   private Variants() {}
@@ -30,17 +30,7 @@ final class Variants {
       case "sca":
         return new ScaConsumer(sqs, queueName, Integer.parseInt(param), null, handler);
       case "ours":
-        // ours-N uses the consumer's defaults; ours-NrC sets receiveConcurrency C (diagnostics)
-        int x = param.indexOf('x');
-        if (x > 0) { // ours-NxT: handlers on a fixed pool of T threads (diagnostics)
-          return OursConsumer.create(
-              sqs, queueName, Integer.parseInt(param.substring(0, x)), 0, Integer.parseInt(param.substring(x + 1)), handler);
-        }
-        int r = param.indexOf('r');
-        return r < 0
-            ? OursConsumer.create(sqs, queueName, Integer.parseInt(param), 0, handler)
-            : OursConsumer.create(
-                sqs, queueName, Integer.parseInt(param.substring(0, r)), Integer.parseInt(param.substring(r + 1)), handler);
+        return OursConsumer.create(sqs, queueName, OursConsumer.Options.parse(param), handler);
       default:
         throw new IllegalArgumentException("unknown consumer variant: " + variant);
     }

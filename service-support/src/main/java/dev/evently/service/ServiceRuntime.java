@@ -193,7 +193,7 @@ public final class ServiceRuntime implements AutoCloseable {
                     .queueName(settings.consumeQueue())
                     .name(settings.service())
                     .codec(codec)
-                    .maxInFlight(20)
+                    .concurrency(20)
                     .waitTime(settings.receiveWait())
                     .shutdownTimeout(Duration.ofSeconds(20))
                     .meterRegistry(meters))

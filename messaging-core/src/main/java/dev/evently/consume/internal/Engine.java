@@ -106,6 +106,7 @@ public final class Engine {
             times,
             scheduler,
             this::received,
+            this::prefetched,
             metrics,
             name);
   }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -26,8 +27,8 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  *
  * <ul>
  *   <li>A call asks for up to 10 messages once a full batch of slots (10, or the capacity when
- *       smaller) is free, or with fewer after {@link #partialReceiveDelayMillis} (a receive call is
- *       billed whether it brings 1 message or 10). The slots are reserved while it polls; those it
+ *       smaller) is free, or with fewer after {@link #partialReceiveDelayMillis} if no message is
+ *       waiting for a handler by then (a receive call is billed whether it brings 1 message or 10). The slots are reserved while it polls; those it
  *       does not fill are released when it returns.
  *   <li>Adaptive: a call that comes back full starts another poller (up to {@code maxPollers}); one
  *       that comes back empty ends its poller unless it is the last. An idle consumer therefore
@@ -50,6 +51,7 @@ public final class Receiver {
   private final HandlerTimes handlerTimes;
   private final ScheduledExecutorService scheduler;
   private final BiConsumer<List<Message>, Long> onMessages;
+  private final IntSupplier prefetched;
   private final ConsumerMetrics metrics;
   private final String consumer;
   private final ReceiveMessageRequest[] requests = new ReceiveMessageRequest[Batcher.MAX_BATCH + 1];
@@ -62,6 +64,7 @@ public final class Receiver {
   /**
    * @param onMessages receives the messages of each non-empty response and the {@code
    *     System.nanoTime()} of their receipt; their slots stay reserved until released
+   * @param prefetched how many received messages wait for a handler now
    */
   public Receiver(
       SqsAsyncClient client,
@@ -73,6 +76,7 @@ public final class Receiver {
       HandlerTimes handlerTimes,
       ScheduledExecutorService scheduler,
       BiConsumer<List<Message>, Long> onMessages,
+      IntSupplier prefetched,
       ConsumerMetrics metrics,
       String consumer) {
     this.client = client;
@@ -82,6 +86,7 @@ public final class Receiver {
     this.handlerTimes = handlerTimes;
     this.scheduler = scheduler;
     this.onMessages = onMessages;
+    this.prefetched = prefetched;
     this.metrics = metrics;
     this.consumer = consumer;
     List<MessageSystemAttributeName> system =
@@ -173,11 +178,7 @@ public final class Receiver {
         }
       });
       if (minSlots > 1) {
-        schedule(() -> {
-          if (once.compareAndSet(false, true)) {
-            poll(1);
-          }
-        }, partialReceiveDelayMillis());
+        schedulePartial(once);
       }
       return;
     }
@@ -194,6 +195,25 @@ public final class Receiver {
           polls.remove(f);
           onResponse(slots, response, error);
         });
+  }
+
+  /**
+   * After the partial receive delay, receives whatever is free, unless messages are still waiting
+   * for a handler: then handlers are not starved, and waiting on for a full batch saves calls.
+   */
+  private void schedulePartial(AtomicBoolean once) {
+    schedule(
+        () -> {
+          if (once.get()) {
+            return;
+          }
+          if (prefetched.getAsInt() > 0) {
+            schedulePartial(once);
+          } else if (once.compareAndSet(false, true)) {
+            poll(1);
+          }
+        },
+        partialReceiveDelayMillis());
   }
 
   private void onResponse(int slots, ReceiveMessageResponse response, Throwable error) {
