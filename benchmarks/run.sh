@@ -1,38 +1,43 @@
 #!/usr/bin/env bash
 # Runs the consumer/publisher benchmarks and writes benchmarks/target/results.json.
 #
-#   benchmarks/run.sh [--quick] [--runs N]
+#   benchmarks/run.sh [--quick] [--runs N] [--jdk DIR]
 #
 # Every run is a fresh JVM; the variants of a benchmark alternate (A B C A B C ...), each runs
 # --runs times (default 3) and the report gives medians. ElasticMQ (SQS only, one separate JVM,
 # warmed up before any timing) serves the consumer benchmarks; moto_server serves the paths through
-# SNS. --quick uses fewer messages and finishes in under 5 minutes on 2 cores.
+# SNS. --quick uses fewer messages and finishes in under 5 minutes on 2 cores. --jdk runs every
+# benchmark JVM on another JDK (e.g. --jdk /usr/lib/jvm/temurin-25-jdk-amd64); the build stays on Java 17.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 MODE=full
 RUNS=3
+JDK=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) MODE=quick ;;
     --runs) RUNS="$2"; shift ;;
+    --jdk) JDK="$2"; shift ;;
     -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
-    *) echo "unknown option: $1 (usage: benchmarks/run.sh [--quick] [--runs N])" >&2; exit 2 ;;
+    *) echo "unknown option: $1 (usage: benchmarks/run.sh [--quick] [--runs N] [--jdk DIR])" >&2; exit 2 ;;
   esac
   shift
 done
 
 if [ "$MODE" = quick ]; then
   EMQ_WARMUP=8000
-  B1_VARIANTS="raw-w50 ours-10 ours-50 sca-10 sca-50"; B1_MSGS=4000; B1_WARMUP=1000
+  B1_VARIANTS="raw-w50 ours-10 ours-50 sca-10 sca-50 SAME_HELD_50"; B1_MSGS=4000; B1_WARMUP=1000
   B2_MSGS=3000; B2_WARMUP=500
   B3_SEQ=100; B3_MSGS=1500; B3_WARMUP=200; B3_VARIANTS="ours raw-batch-4"
   B4_BATCHES=20; B4_E2E_MSGS=40
   B4ACK_VARIANTS="ours-10 sca-10"; B4E2E_VARIANTS="ours"; B4STOP_VARIANTS="ours-10"
 else
   EMQ_WARMUP=20000
-  B1_VARIANTS="raw-w50 ours-10 ours-50 sca-10 sca-50 raw-w100 raw-w1 raw-w5"; B1_MSGS=20000; B1_WARMUP=3000
+  # SAME_HELD_N: the raw loop holding as many messages as ours-N may (concurrency + default prefetch);
+  # ours-50p0: ours without prefetch, as the first consumer ran
+  B1_VARIANTS="raw-w50 ours-10 ours-50 sca-10 sca-50 raw-w100 SAME_HELD_50 SAME_HELD_10 ours-50p0"; B1_MSGS=20000; B1_WARMUP=3000
   B2_MSGS=20000; B2_WARMUP=2000
   B3_SEQ=500; B3_MSGS=10000; B3_WARMUP=500; B3_VARIANTS="ours raw-batch-4 raw-batch-16"
   B4_BATCHES=60; B4_E2E_MSGS=200
@@ -44,6 +49,14 @@ echo "== building the benchmarks module ($MODE mode, $RUNS runs per variant)"
 rm -rf "$OUT/lib"
 ./mvnw -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
 CP="$(ls "$OUT"/benchmarks-*.jar | head -1)$(printf ':%s' "$OUT"/lib/*.jar)"
+JAVA=java
+if [ -n "$JDK" ]; then
+  JAVA="$JDK/bin/java"
+  [ -x "$JAVA" ] || { echo "--jdk $JDK: no bin/java there" >&2; exit 2; }
+fi
+echo "== benchmark JVMs: $("$JAVA" -version 2>&1 | head -1)"
+B1_VARIANTS="${B1_VARIANTS/SAME_HELD_50/$(java -cp "$CP" dev.evently.bench.Main same-held 50)}"
+B1_VARIANTS="${B1_VARIANTS/SAME_HELD_10/$(java -cp "$CP" dev.evently.bench.Main same-held 10)}"
 JAVA_OPTS=(-Xmx512m -XX:+UseG1GC -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
   -Dorg.slf4j.simpleLogger.showDateTime=true)
 RESULTS="$OUT/results.jsonl"
@@ -74,13 +87,13 @@ EMQ="http://127.0.0.1:$EMQ_PORT"
 echo "== class-data sharing archive"
 TRAINING=()
 for v in ours-10 sca-10; do
-  timeout 120 java "${JAVA_OPTS[@]}" -XX:DumpLoadedClassList="$OUT/classes-$v.lst" -cp "$CP" dev.evently.bench.Main b1 "$v" \
+  timeout 120 "$JAVA" "${JAVA_OPTS[@]}" -XX:DumpLoadedClassList="$OUT/classes-$v.lst" -cp "$CP" dev.evently.bench.Main b1 "$v" \
     --endpoint "$EMQ" --messages 200 --warmup 0 >>"$LOG" 2>&1 &
   TRAINING+=($!)
 done
 wait "${TRAINING[@]}" || true
 sort -u "$OUT"/classes-*.lst > "$OUT/classes.lst"
-if java -Xshare:dump -XX:SharedClassListFile="$OUT/classes.lst" -XX:SharedArchiveFile="$OUT/bench.jsa" -cp "$CP" >>"$LOG" 2>&1; then
+if "$JAVA" -Xshare:dump -XX:SharedClassListFile="$OUT/classes.lst" -XX:SharedArchiveFile="$OUT/bench.jsa" -cp "$CP" >>"$LOG" 2>&1; then
   JAVA_OPTS+=(-XX:SharedArchiveFile="$OUT/bench.jsa" -Xshare:auto)
 else
   echo "   (no archive: running without it)"
@@ -104,7 +117,7 @@ run_group() {
   for r in $(seq 1 "$RUNS"); do
     for v in $variants; do
       local line t0=$SECONDS
-      line=$(timeout 300 java "${JAVA_OPTS[@]}" -cp "$CP" dev.evently.bench.Main "$bench" "$v" "$@" 2>>"$LOG" | grep '^RESULT ' || true)
+      line=$(timeout 300 "$JAVA" "${JAVA_OPTS[@]}" -cp "$CP" dev.evently.bench.Main "$bench" "$v" "$@" 2>>"$LOG" | grep '^RESULT ' || true)
       if [ -z "$line" ]; then
         echo "   $bench $v run $r FAILED (see $LOG)" >&2
         FAILED=$((FAILED + 1))
@@ -134,7 +147,7 @@ echo "== B4 idle shutdown"
 run_group b4stop "$B4STOP_VARIANTS" --endpoint "$EMQ"
 echo "== benchmarks took $(( $(date +%s) - START )) s"
 
-java "${JAVA_OPTS[@]}" -cp "$CP" dev.evently.bench.Main report "$RESULTS" "$OUT/results.json" "$OUT/benchmarks.png" "$MODE"
+"$JAVA" "${JAVA_OPTS[@]}" -cp "$CP" dev.evently.bench.Main report "$RESULTS" "$OUT/results.json" "$OUT/benchmarks.png" "$MODE"
 echo "== wrote $OUT/results.json and $OUT/benchmarks.png"
 if [ "$FAILED" -gt 0 ]; then
   echo "$FAILED runs failed" >&2

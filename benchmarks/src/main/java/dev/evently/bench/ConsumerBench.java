@@ -78,7 +78,7 @@ final class ConsumerBench {
                 .put("cpu_ms_per_msg", Result.round((cpu1 - cpu0) / 1e6 / messages, 4))
                 .put("handled", handled.get())
                 .put("total_preloaded", total);
-        calls.addTo(r);
+        calls.addTo(r, messages);
         if (memory) {
           r.put("heap_after_gc_mib", Result.round(heapMib, 1)).put("rss_mib", Result.round(rssMib, 1));
         }

@@ -16,6 +16,7 @@ import java.util.Map;
  * b4ack &lt;raw-w1|sca-10|ours-10&gt; --endpoint URL --batches B --per-batch K --gap-ms G
  * b4e2e &lt;raw|ours&gt; --endpoint MOTO --messages N --rate R
  * b4stop &lt;sca-10|ours-10&gt; --endpoint URL
+ * same-held &lt;concurrency&gt;                       prints the raw-wW variant holding as many messages as ours
  * report &lt;results.jsonl&gt; &lt;results.json&gt; &lt;chart.png&gt; &lt;mode&gt;
  * </pre>
  */
@@ -33,6 +34,9 @@ public final class Main {
     switch (bench) {
       case "elasticmq":
         ElasticMq.serve(Integer.parseInt(args[1]), intOpt(opts, "warmup", 20_000));
+        return;
+      case "same-held":
+        System.out.println(Report.sameHeldRawVariant(Integer.parseInt(args[1])));
         return;
       case "report":
         Report.write(args[1], args[2], args[3], args.length > 4 ? args[4] : "full");

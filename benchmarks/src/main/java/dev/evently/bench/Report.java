@@ -123,9 +123,18 @@ final class Report {
     put(r, "b1_ours_vs_sca_50", ratio(value(medians, "b1/ours-50", t), value(medians, "b1/sca-50", t)));
     put(r, "b1_ours_vs_sca_10", ratio(value(medians, "b1/ours-10", t), value(medians, "b1/sca-10", t)));
     put(r, "b1_ours_vs_raw_10", ratio(value(medians, "b1/ours-10", t), rawCeiling));
-    // the raw loop at the same number of messages held: 10 per loop (full mode only)
-    put(r, "b1_ours_vs_raw_same_in_flight_50", ratio(value(medians, "b1/ours-50", t), value(medians, "b1/raw-w5", t)));
-    put(r, "b1_ours_vs_raw_same_in_flight_10", ratio(value(medians, "b1/ours-10", t), value(medians, "b1/raw-w1", t)));
+    // the raw loop holding as many messages as ours may (10 per loop): concurrency + default prefetch
+    String sameHeld50 = "b1/" + sameHeldRawVariant(50);
+    String sameHeld10 = "b1/" + sameHeldRawVariant(10);
+    put(r, "b1_ours_vs_raw_same_held_50", ratio(value(medians, "b1/ours-50", t), value(medians, sameHeld50, t)));
+    put(r, "b1_ours_vs_raw_same_held_10", ratio(value(medians, "b1/ours-10", t), value(medians, sameHeld10, t)));
+    put(
+        r,
+        "b1_cpu_ours_vs_raw_same_held",
+        ratio(value(medians, "b1/ours-50", "cpu_ms_per_msg"), value(medians, sameHeld50, "cpu_ms_per_msg")));
+    put(r, "b1_ours_prefetch_vs_none_50", ratio(value(medians, "b1/ours-50", t), value(medians, "b1/ours-50p0", t)));
+    put(r, "b1_ours_receive_calls_per_msg", value(medians, "b1/ours-50", "receive_calls_per_msg"));
+    put(r, "b1_sca_receive_calls_per_msg", value(medians, "b1/sca-50", "receive_calls_per_msg"));
     put(r, "b2_ideal_msg_per_s", ideal);
     put(r, "b2_ours_vs_ideal", ratio(value(medians, "b2/ours-100", t), ideal));
     put(r, "b2_ours_vs_sca", ratio(value(medians, "b2/ours-100", t), value(medians, "b2/sca-100", t)));
@@ -145,6 +154,14 @@ final class Report {
     return r;
   }
 
+  /**
+   * The raw variant that holds as many messages as our consumer at {@code concurrency} with the
+   * default prefetch may: one loop per 10 messages.
+   */
+  static String sameHeldRawVariant(int concurrency) {
+    return "raw-w" + (concurrency + dev.evently.consume.SqsConsumer.DEFAULT_PREFETCH + 9) / 10;
+  }
+
   private static void put(ObjectNode node, String key, Double value) {
     if (value == null) {
       node.putNull(key);
@@ -158,6 +175,7 @@ final class Report {
     target(t, ratios, "b1_ours_vs_raw_50", 0.90, true);
     target(t, ratios, "b1_ours_vs_sca_50", 1.6, true);
     target(t, ratios, "b1_ours_vs_sca_10", 1.5, true);
+    target(t, ratios, "b1_cpu_ours_vs_raw_same_held", 1.1, false);
     target(t, ratios, "b2_ours_vs_ideal", 0.80, true);
     target(t, ratios, "b2_ours_vs_sca", 1.3, true);
     target(t, ratios, "b3_ours_vs_sequential", 5.0, true);
@@ -244,7 +262,7 @@ final class Report {
               m.fieldNames()
                   .forEachRemaining(
                       f -> {
-                        if (f.endsWith("_ms") || f.endsWith("_mib") || f.equals("msgs_per_receive")) {
+                        if (f.endsWith("_ms") || f.endsWith("_mib") || f.equals("msgs_per_receive") || f.endsWith("calls_per_msg")) {
                           other.append(other.length() == 0 ? "" : ", ").append(f).append(' ').append(m.get(f).asDouble());
                         }
                       });
