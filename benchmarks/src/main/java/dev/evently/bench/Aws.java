@@ -33,7 +33,17 @@ final class Aws {
 
   private Aws() {}
 
+  /**
+   * The HTTP client every variant gets: the SDK's Netty client, or with {@code -Dbench.http=crt}
+   * the AWS CRT client (for the evaluation in docs/BENCHMARKS.md; same settings for everyone).
+   */
   static SdkAsyncHttpClient http() {
+    if ("crt".equals(System.getProperty("bench.http"))) {
+      return software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient.builder()
+          .maxConcurrency(256)
+          .connectionAcquisitionTimeout(Duration.ofSeconds(30))
+          .build();
+    }
     return NettyNioAsyncHttpClient.builder()
         .maxConcurrency(256)
         .maxPendingConnectionAcquires(100_000)
@@ -52,6 +62,8 @@ final class Aws {
         .credentialsProvider(CREDENTIALS)
         .httpClient(http())
         .overrideConfiguration(override.build())
+        // -Dbench.md5=off: no MD5 check of received messages, for every variant (evaluation only)
+        .checksumValidationEnabled(!"off".equals(System.getProperty("bench.md5")))
         .build();
   }
 

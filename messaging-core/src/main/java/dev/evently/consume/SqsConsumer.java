@@ -64,8 +64,6 @@ public final class SqsConsumer implements AutoCloseable {
   /** Default messages held beyond the running ones; why this value: docs/consumer.md. */
   public static final int DEFAULT_PREFETCH = 100;
 
-  /** The most ReceiveMessage calls in flight by default; see {@link #defaultReceiveConcurrency}. */
-  static final int MAX_DEFAULT_RECEIVE_CONCURRENCY = 50;
 
   private final ConsumerConfig config;
   private Engine engine;
@@ -79,12 +77,8 @@ public final class SqsConsumer implements AutoCloseable {
     return new Builder();
   }
 
-  /**
-   * One receive call per 10 messages that may be held (concurrency + prefetch), between 1 and
-   * 50. They are the most in flight: an idle consumer keeps only one long poll open.
-   */
   static int defaultReceiveConcurrency(int maxHeld) {
-    return Math.max(1, Math.min(MAX_DEFAULT_RECEIVE_CONCURRENCY, (maxHeld + 9) / 10));
+    return ConsumerConfig.defaultReceiveConcurrency(maxHeld);
   }
 
   /**
@@ -365,8 +359,9 @@ public final class SqsConsumer implements AutoCloseable {
 
     /**
      * Where handlers run, e.g. {@code Executors.newVirtualThreadPerTaskExecutor()}. Not shut down
-     * by the consumer; it runs at most {@code concurrency} tasks of this consumer at once. Default:
-     * a consumer-owned pool of {@code concurrency} daemon threads.
+     * by the consumer; it runs at most {@code concurrency} tasks of this consumer at once. Default,
+     * owned by the consumer: on Java 24+ a virtual thread per handler slot (they no longer pin on
+     * {@code synchronized}), before that a pool of {@code concurrency} daemon threads.
      */
     public Builder executor(Executor executor) {
       this.executor = nonNull(executor, "executor");
@@ -435,25 +430,13 @@ public final class SqsConsumer implements AutoCloseable {
       if (receiveConcurrency > c + p) {
         throw new IllegalArgumentException("receiveConcurrency must be <= concurrency + prefetch");
       }
-      Map<String, Pipeline.Route> byType = new LinkedHashMap<>();
-      for (Map.Entry<Class<?>, Pipeline.Route> e : handlers.entrySet()) {
-        String type =
-            codec
-                .types()
-                .nameOf(e.getKey())
-                .orElseThrow(
-                    () ->
-                        new IllegalArgumentException(
-                            "handlers: " + e.getKey().getName() + " is not registered in the codec's types"));
-        byType.put(type, e.getValue());
-      }
       return new SqsConsumer(
           new ConsumerConfig(
               client,
               queueName,
               name != null ? name : queueName,
               codec,
-              byType,
+              Pipeline.routesByType(codec.types(), handlers),
               List.copyOf(middleware),
               c,
               p,

@@ -36,6 +36,14 @@ public record ConsumerConfig(
     MeterRegistry meterRegistry,
     Duration shutdownTimeout) {
 
+  /**
+   * One receive call per 10 messages that may be held (concurrency + prefetch), between 1 and 50:
+   * the most in flight (an idle consumer keeps only one long poll open).
+   */
+  public static int defaultReceiveConcurrency(int maxHeld) {
+    return Math.max(1, Math.min(50, (maxHeld + 9) / 10));
+  }
+
   /** The most messages held at once: running plus prefetched. */
   public int maxHeld() {
     return concurrency + prefetch;

@@ -11,13 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -56,23 +52,15 @@ public final class Engine {
     this.metrics =
         new ConsumerMetrics(
             config.meterRegistry(), name, config.queueName(), held::size, this::prefetched, this::runningCalls);
-    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads("evently-" + name + "-scheduler"));
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(1, HandlerThreads.daemons("evently-" + name + "-scheduler"));
     timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     timer.setRemoveOnCancelPolicy(true);
     this.scheduler = timer;
     Executor executor = config.executor();
     if (executor == null) {
-      ThreadPoolExecutor pool =
-          new ThreadPoolExecutor(
-              config.concurrency(),
-              config.concurrency(),
-              30,
-              TimeUnit.SECONDS,
-              new LinkedBlockingQueue<>(),
-              threads("evently-" + name + "-handler"));
-      pool.allowCoreThreadTimeOut(true);
-      this.ownedExecutor = pool;
-      executor = pool;
+      this.ownedExecutor = HandlerThreads.executor("evently-" + name + "-handler", config.concurrency());
+      executor = ownedExecutor;
     } else {
       this.ownedExecutor = null;
     }
@@ -143,14 +131,16 @@ public final class Engine {
     scheduler.scheduleWithFixedDelay(heartbeat, beat, beat, TimeUnit.MILLISECONDS);
     running = true;
     LOG.info(
-        "consumer '{}' started on {} (concurrency={}, prefetch={}, receiveConcurrency={}, visibility={}s, dlq={})",
+        "consumer '{}' started on {} (concurrency={}, prefetch={}, receiveConcurrency={}, visibility={}s, dlq={},"
+            + " handler threads: {})",
         config.name(),
         setup.queueUrl(),
         config.concurrency(),
         config.prefetch(),
         config.receiveConcurrency(),
         visibilitySeconds,
-        setup.dlqUrl());
+        setup.dlqUrl(),
+        config.executor() != null ? "given executor" : HandlerThreads.virtual() ? "virtual" : "platform");
     receiver.start();
   }
 
@@ -309,14 +299,5 @@ public final class Engine {
     } catch (Exception e) {
       LOG.warn("consumer '{}': draining at shutdown did not complete: {}", config.name(), e.toString());
     }
-  }
-
-  private static ThreadFactory threads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -7,9 +7,11 @@ import dev.evently.consume.DeliveryHandler;
 import dev.evently.consume.Middleware;
 import dev.evently.consume.internal.Decision.Handled;
 import dev.evently.event.Event;
+import dev.evently.event.EventTypes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +38,26 @@ public final class Pipeline {
   public Pipeline(Map<String, Route> routes, List<Middleware> middleware) {
     this.routes = Map.copyOf(routes);
     this.middleware = List.copyOf(middleware);
+  }
+
+  /**
+   * The routes by event type name, from routes by event class.
+   *
+   * @throws IllegalArgumentException naming the class when it is not registered in {@code types}
+   */
+  public static Map<String, Route> routesByType(EventTypes types, Map<Class<?>, Route> byClass) {
+    Map<String, Route> byType = new LinkedHashMap<>();
+    for (Map.Entry<Class<?>, Route> e : byClass.entrySet()) {
+      String type =
+          types
+              .nameOf(e.getKey())
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "handlers: " + e.getKey().getName() + " is not registered in the codec's types"));
+      byType.put(type, e.getValue());
+    }
+    return byType;
   }
 
   /** The route for an event type, or null when this consumer has no handler for it. */
