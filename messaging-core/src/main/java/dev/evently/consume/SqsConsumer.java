@@ -20,27 +20,17 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 /**
  * Consumes one SQS queue: long-polls it, decodes each message (raw CloudEvent or SNS
  * notification) and runs the handler registered for its event type, through the consumer's
- * {@link Middleware}.
- *
- * <ul>
- *   <li><b>Success</b> (the handler returns): the message is deleted (batched
- *       DeleteMessageBatch).
- *   <li><b>Failure</b> (the handler throws): the message is not deleted; it becomes visible again
- *       after the {@link Backoff} for its receive count, and the queue's redrive policy moves it to
- *       the dead-letter queue after {@code maxReceiveCount} receives. After the last allowed
- *       attempt it becomes visible at once, so the redrive happens without waiting.
- *   <li><b>Poison</b> (the body cannot be decoded, its type is unknown or has no handler, its data
- *       is invalid, or the handler throws {@link NonRetryableException}): the original body and
- *       attributes are sent to the dead-letter queue with {@code dlq-*} attributes saying why (see
- *       {@link dev.evently.event.EventAttributes}), and the message is deleted only after that send
- *       succeeded. If the send fails the message is retried like a failure.
- * </ul>
+ * {@link Middleware}. A handler that returns has its message deleted; one that throws has it
+ * retried after the {@link Backoff} for its receive count (the queue's redrive policy moves it to
+ * the dead-letter queue after {@code maxReceiveCount}, at once after the last allowed attempt);
+ * poison (undecodable, no handler for its type, or {@link NonRetryableException}) is copied to the
+ * dead-letter queue with {@code dlq-*} reason attributes and deleted once the copy is stored.
  *
  * <p>Two bounds: at most {@code concurrency} handler calls run at once, and at most {@code
  * concurrency + prefetch} messages are held (received and not yet settled). Prefetched messages
  * wait for a handler slot so that handlers never wait for a receive call; like running ones, they
- * stay invisible (their visibility is extended while held, never past 12 hours from receipt) and
- * are given back at once by {@link #close()}.
+ * stay invisible (the heartbeat extends them, never past 12 hours from receipt) and are given back
+ * at once by {@link #close()}. See {@code docs/consumer.md}.
  *
  * <p>{@link #start()} resolves the queue and its dead-letter queue (it never creates queues) and
  * starts receiving; {@link #close()} stops gracefully. Thread-safe. A started consumer is not
@@ -181,6 +171,7 @@ public final class SqsConsumer implements AutoCloseable {
     private boolean allowMissingDlq;
     private MeterRegistry meterRegistry;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private CircuitBreakerPolicy circuitBreaker;
 
     private Builder() {}
 
@@ -400,6 +391,15 @@ public final class SqsConsumer implements AutoCloseable {
     }
 
     /**
+     * Pauses the consumer while a dependency of its handlers is down, instead of burning messages
+     * into the dead-letter queue; see {@link CircuitBreakerPolicy}.
+     */
+    public Builder circuitBreaker(CircuitBreakerPolicy circuitBreaker) {
+      this.circuitBreaker = nonNull(circuitBreaker, "circuitBreaker");
+      return this;
+    }
+
+    /**
      * An unstarted consumer.
      *
      * @throws IllegalArgumentException when a required field is missing, a handler's class is not
@@ -447,7 +447,8 @@ public final class SqsConsumer implements AutoCloseable {
               backoff,
               allowMissingDlq,
               meterRegistry != null ? meterRegistry : new CompositeMeterRegistry(),
-              shutdownTimeout));
+              shutdownTimeout,
+              circuitBreaker));
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.evently.consume.internal;
 
 import dev.evently.consume.Backoff;
+import dev.evently.consume.CircuitBreakerPolicy;
 import dev.evently.consume.Middleware;
 import dev.evently.event.EventCodec;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +18,7 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * @param visibilityTimeoutSeconds null: the queue's own
  * @param executor null: a consumer-owned pool of {@code concurrency} threads
  * @param middleware the user's, outermost first
+ * @param circuitBreaker null: none
  */
 public record ConsumerConfig(
     SqsAsyncClient client,
@@ -34,7 +36,8 @@ public record ConsumerConfig(
     Backoff backoff,
     boolean allowMissingDeadLetterQueue,
     MeterRegistry meterRegistry,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    CircuitBreakerPolicy circuitBreaker) {
 
   /**
    * One receive call per 10 messages that may be held (concurrency + prefetch), between 1 and 50:

@@ -62,6 +62,15 @@ public final class ConsumerMetrics {
     return Counter.builder(PREFIX + name).description(description).tags(tags).register(registry);
   }
 
+  /** The state of the consumer's circuit breaker: 0 closed, 1 open, 2 half-open. */
+  public void breakerState(String breaker, Supplier<Number> state) {
+    Gauge.builder(PREFIX + "breaker.state", state)
+        .description("Circuit breaker state: 0 closed, 1 open (not receiving), 2 half-open")
+        .tags(tags)
+        .tag("breaker", breaker)
+        .register(registry);
+  }
+
   public void received(int receiveCount, long ageMillis) {
     received.increment();
     if (receiveCount > 1) {

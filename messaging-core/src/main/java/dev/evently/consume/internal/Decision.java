@@ -17,7 +17,9 @@ import dev.evently.consume.NonRetryableException;
  *   <li>poison (undecodable, no handler for its type, or {@link NonRetryableException}): {@link
  *       DeadLetter} with the reason; without a dead-letter queue, {@link Retry} with backoff like a
  *       failure (never deleted), marked as poison so it is logged as an error;
- *   <li>dead-lettering failed: as a failure.
+ *   <li>dead-lettering failed: as a failure;
+ *   <li>held back by an open circuit breaker (where it cannot stay held): {@link Retry} after the
+ *       breaker's wait, whatever the receive count.
  * </ul>
  */
 public final class Decision {
@@ -27,7 +29,7 @@ public final class Decision {
   private Decision() {}
 
   /** How a message's processing ended. */
-  public sealed interface Handled permits Succeeded, Failed, Rejected {}
+  public sealed interface Handled permits Succeeded, Failed, Rejected, HeldBack {}
 
   /** The handler returned normally. */
   public record Succeeded() implements Handled {
@@ -39,6 +41,13 @@ public final class Decision {
 
   /** The message can never succeed: {@code reason} is a {@code DecodeFailure} name or {@link #HANDLER_REJECTED}. */
   public record Rejected(String reason, Throwable error) implements Handled {}
+
+  /**
+   * The circuit breaker is open: the handler was not run, or failed systemically once the breaker
+   * opened. The dispatcher keeps such a message held (no new receive) where it can; otherwise it is
+   * retried after the breaker's wait, {@code waitSeconds}.
+   */
+  public record HeldBack(Throwable error, int waitSeconds) implements Handled {}
 
   /** What to do with the message. */
   public sealed interface Outcome permits Ack, Retry, DeadLetter {}
@@ -69,6 +78,9 @@ public final class Decision {
 
   /** Classifies what a handler threw: {@link NonRetryableException} is poison, the rest retryable. */
   public static Handled ofHandlerError(Throwable error) {
+    if (error instanceof CircuitOpenException open) {
+      return new HeldBack(open.getCause(), open.waitSeconds());
+    }
     return error instanceof NonRetryableException ? new Rejected(HANDLER_REJECTED, error) : new Failed(error);
   }
 
@@ -86,6 +98,10 @@ public final class Decision {
         return new DeadLetter(r.reason(), r.error());
       }
       return new Retry(backoffSeconds(receiveCount, policy, random), false, r.reason(), r.error());
+    }
+    if (handled instanceof HeldBack h) {
+      // not the message's fault: wait for the breaker, never "last attempt, visible at once"
+      return new Retry(h.waitSeconds(), false, null, h.error());
     }
     return retry(((Failed) handled).error(), receiveCount, policy, random);
   }

@@ -52,6 +52,8 @@ public final class Dispatcher {
   private final AtomicInteger workers = new AtomicInteger();
   private final AtomicInteger waiting = new AtomicInteger();
   private final Runnable worker = this::work;
+  private volatile boolean paused;
+  private volatile boolean closing;
 
   /** {@code onDone} runs once per message when it is no longer held (settled or released). */
   public Dispatcher(
@@ -79,6 +81,29 @@ public final class Dispatcher {
   /** Handler calls running (a batch call counts once). */
   public int running() {
     return workers.get();
+  }
+
+  /**
+   * Stops starting handler calls (running ones finish); waiting messages stay held. Used while a
+   * circuit breaker is open.
+   */
+  public void pause() {
+    paused = true;
+  }
+
+  /** Starts handler calls again after {@link #pause()}. */
+  public void resume() {
+    paused = false;
+    startWorkers();
+  }
+
+  public boolean isPaused() {
+    return paused;
+  }
+
+  /** Shutdown began: messages held back from now on are released instead of kept. */
+  public void closing() {
+    closing = true;
   }
 
   /** Takes the decoded messages of one receive, in the order SQS returned them. */
@@ -130,7 +155,7 @@ public final class Dispatcher {
   // ---- workers
 
   private void startWorkers() {
-    while (!ready.isEmpty()) {
+    while (!paused && !ready.isEmpty()) {
       int w = workers.get();
       if (w >= concurrency) {
         return;
@@ -156,7 +181,7 @@ public final class Dispatcher {
   private void work() {
     try {
       Work next;
-      while ((next = ready.poll()) != null) {
+      while (!paused && (next = ready.poll()) != null) {
         next.run().run();
       }
     } finally {
@@ -171,8 +196,29 @@ public final class Dispatcher {
     }
     waiting.decrementAndGet();
     Handled handled = pipeline.runSingle(m, route);
+    if (handled instanceof Decision.HeldBack) {
+      holdBack(m, new Work(() -> runSingle(m, route), () -> release(m)));
+      return;
+    }
     settle(m, handled);
     rethrowFatal(handled);
+  }
+
+  /**
+   * Keeps a message the circuit breaker held back: waiting again (under the heartbeat, no new
+   * receive), and pauses handler calls until the breaker lets them through again.
+   */
+  private void holdBack(InFlightMessage m, Work again) {
+    pause();
+    if (!m.requeue()) {
+      return;
+    }
+    waiting.incrementAndGet();
+    if (closing) {
+      release(m);
+      return;
+    }
+    ready.add(again);
   }
 
   private void runGroup(List<InFlightMessage> group) {
@@ -229,10 +275,14 @@ public final class Dispatcher {
     List<Handled> handled = pipeline.runBatch(batch, route);
     boolean inOrder = true;
     for (int k = 0; k < batch.size(); k++) {
-      if (inOrder || !stopAtFailure) {
-        inOrder &= settle(batch.get(k), handled.get(k));
+      InFlightMessage m = batch.get(k);
+      if (!stopAtFailure && handled.get(k) instanceof Decision.HeldBack) {
+        Lane lane = lanes.get(route);
+        holdBack(m, new Work(() -> lane.add(m), () -> release(m)));
+      } else if (inOrder || !stopAtFailure) {
+        inOrder &= settle(m, handled.get(k));
       } else {
-        releaseStarted(batch.get(k));
+        releaseStarted(m);
       }
     }
     for (Handled h : handled) {

@@ -41,6 +41,7 @@ public final class Engine {
   private final Settler settler;
   private final Dispatcher dispatcher;
   private final Receiver receiver;
+  private final BreakerControl breaker;
   private volatile boolean running;
 
   private Engine(ConsumerConfig config, QueueSetup setup, int visibilitySeconds) {
@@ -72,6 +73,9 @@ public final class Engine {
     HandlerTimes times = new HandlerTimes();
     List<Middleware> chain = new ArrayList<>();
     chain.add(new MdcMiddleware(name));
+    if (config.circuitBreaker() != null) {
+      chain.add(new BreakerMiddleware(config.circuitBreaker()));
+    }
     chain.add(new MetricsMiddleware(metrics, times));
     chain.addAll(config.middleware());
     this.dispatcher =
@@ -97,6 +101,12 @@ public final class Engine {
             this::prefetched,
             metrics,
             name);
+    if (config.circuitBreaker() == null) {
+      this.breaker = null;
+    } else {
+      this.breaker = new BreakerControl(config.circuitBreaker(), receiver, dispatcher, scheduler, name);
+      metrics.breakerState(config.circuitBreaker().breaker().getName(), breaker::stateCode);
+    }
   }
 
   /**
@@ -142,6 +152,9 @@ public final class Engine {
         setup.dlqUrl(),
         config.executor() != null ? "given executor" : HandlerThreads.virtual() ? "virtual" : "platform");
     receiver.start();
+    if (breaker != null) {
+      breaker.start();
+    }
   }
 
   public boolean isRunning() {
@@ -233,6 +246,10 @@ public final class Engine {
   public void close() {
     running = false;
     receiver.stop();
+    dispatcher.closing();
+    if (breaker != null) {
+      breaker.close();
+    }
     long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
     int released = 0;
     for (InFlightMessage m : held) {

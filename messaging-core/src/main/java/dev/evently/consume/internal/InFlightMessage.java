@@ -111,6 +111,11 @@ public final class InFlightMessage implements Delivery {
     return state.compareAndSet(QUEUED, ABANDONED);
   }
 
+  /** Puts a running message back to waiting (held back by an open circuit breaker); false if it was not running. */
+  public boolean requeue() {
+    return state.compareAndSet(RUNNING, QUEUED);
+  }
+
   public void finish() {
     state.set(DONE);
   }

@@ -58,7 +58,9 @@ public final class Receiver {
   private final Set<CompletableFuture<?>> polls = ConcurrentHashMap.newKeySet();
   private final AtomicInteger pollers = new AtomicInteger();
   private final AtomicInteger errorsInARow = new AtomicInteger();
+  private final AtomicInteger parked = new AtomicInteger();
   private volatile boolean running;
+  private volatile boolean paused;
   private volatile Throwable lastError;
 
   /**
@@ -141,6 +143,27 @@ public final class Receiver {
     return running;
   }
 
+  /**
+   * No new receive calls until {@link #resume()} (calls in flight complete normally). Used while
+   * a circuit breaker is open: every receive counts toward a message's maxReceiveCount.
+   */
+  public void pause() {
+    paused = true;
+  }
+
+  /** Receives again after {@link #pause()}: the pollers that stopped start again. */
+  public void resume() {
+    paused = false;
+    int n = parked.getAndSet(0);
+    for (int i = 0; i < n; i++) {
+      poll();
+    }
+  }
+
+  public boolean isPaused() {
+    return paused;
+  }
+
   public Throwable lastError() {
     return lastError;
   }
@@ -167,6 +190,13 @@ public final class Receiver {
 
   private void poll(int minSlots) {
     if (!running) {
+      return;
+    }
+    if (paused) {
+      parked.incrementAndGet();
+      if (!paused && unpark()) { // resumed meanwhile, before it could restart this poller
+        poll(minSlots);
+      }
       return;
     }
     int slots = capacity.tryReserve(Batcher.MAX_BATCH, minSlots);
@@ -250,6 +280,19 @@ public final class Receiver {
     LOG.warn(
         "consumer '{}': receive failed ({} in a row), retrying in {} ms: {}", consumer, n, delayMillis, cause.toString());
     schedule(this::poll, delayMillis);
+  }
+
+  /** Takes one parked poller back; false when {@link #resume()} already restarted them all. */
+  private boolean unpark() {
+    while (true) {
+      int p = parked.get();
+      if (p == 0) {
+        return false;
+      }
+      if (parked.compareAndSet(p, p - 1)) {
+        return true;
+      }
+    }
   }
 
   /** Ends this poller after an empty response, unless it is the last one. */

@@ -50,6 +50,9 @@ class DecisionTest {
         Arguments.of(new Rejected("NOT_JSON", UNDECODABLE), 5, REDRIVE_5, new DeadLetter("NOT_JSON", UNDECODABLE)),
         // poison without a DLQ: retried like a failure (never deleted), marked as poison
         Arguments.of(new Rejected("NOT_JSON", UNDECODABLE), 2, NO_DLQ, new Retry(2, false, "NOT_JSON", UNDECODABLE)),
+        // held back by an open circuit breaker: the breaker's wait, even on the last attempt
+        Arguments.of(new Decision.HeldBack(BOOM, 30), 1, REDRIVE_5, new Retry(30, false, null, BOOM)),
+        Arguments.of(new Decision.HeldBack(null, 30), 5, REDRIVE_5, new Retry(30, false, null, null)),
         // a dead-letter queue that exists without a usable redrive count still takes poison
         Arguments.of(
             new Rejected("HANDLER_REJECTED", BOOM), 1, new Policy(0, true, BACKOFF), new DeadLetter("HANDLER_REJECTED", BOOM)));
