@@ -3,6 +3,7 @@ package dev.evently.service;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -12,8 +13,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code GET /health}: runs every named check; 200 {@code {"status":"UP", "checks": {...}}} when all
- * pass, 503 with {@code DOWN} and the failing checks' messages otherwise.
+ * Health over named checks, in two views.
+ *
+ * <ul>
+ *   <li>Readiness ({@link #handle}, the services' {@code GET /health/ready}): 200 {@code
+ *       {"status":"UP", "checks": {...}}} when every check passes, 503 with {@code DOWN} and the
+ *       failing checks' messages otherwise. Route traffic by it.
+ *   <li>Liveness ({@link #liveness()}, the services' {@code GET /health}): 200 while every
+ *       <em>vital</em> check passes, with {@code "status": "UP"}, or {@code "DEGRADED"} and {@code
+ *       "degraded": true} when a dependency is down (a restart would not bring the database back;
+ *       the consumer's circuit breaker waits for it instead); 503 {@code DOWN} only when a vital
+ *       check fails (the process itself is broken). Restart by it.
+ * </ul>
  *
  * <p><b>Deadline.</b> The checks run at once, each on its own thread of this handler, and the answer
  * comes within the deadline ({@link #DEFAULT_DEADLINE} by default) whatever they do: a check that
@@ -36,6 +47,7 @@ public final class Health implements HttpApi.Handler {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final Map<String, Check> checks;
+  private final Set<String> vital;
   private final long deadlineNanos;
   private final Map<String, CompletableFuture<Void>> running = new LinkedHashMap<>();
   private final ThreadPoolExecutor executor;
@@ -45,12 +57,31 @@ public final class Health implements HttpApi.Handler {
     this(checks, DEFAULT_DEADLINE);
   }
 
+  /** Health over {@code checks}, of which those named in {@code vital} decide liveness. */
+  public Health(Map<String, Check> checks, Set<String> vital) {
+    this(checks, vital, DEFAULT_DEADLINE);
+  }
+
   /**
    * Health over {@code checks} (run in parallel), answering within {@code deadline}.
    *
    * @throws IllegalArgumentException if {@code deadline} is not positive
    */
   public Health(Map<String, Check> checks, Duration deadline) {
+    this(checks, Set.of(), deadline);
+  }
+
+  /**
+   * Health over {@code checks} (run in parallel), answering within {@code deadline}; {@code vital}
+   * names the checks whose failure means the process itself is broken.
+   *
+   * @throws IllegalArgumentException if {@code deadline} is not positive or a vital check is unknown
+   */
+  public Health(Map<String, Check> checks, Set<String> vital, Duration deadline) {
+    if (!checks.keySet().containsAll(vital)) {
+      throw new IllegalArgumentException("vital must name checks: " + vital + " not all in " + checks.keySet());
+    }
+    this.vital = Set.copyOf(vital);
     if (deadline == null || deadline.isNegative() || deadline.isZero()) {
       throw new IllegalArgumentException("deadline must be > 0");
     }
@@ -74,25 +105,41 @@ public final class Health implements HttpApi.Handler {
     this.executor.allowCoreThreadTimeOut(true);
   }
 
+  /** Readiness: 200 when every check passes, else 503. */
   @Override
   public HttpApi.Response handle(HttpApi.Request request) {
-    long deadline = System.nanoTime() + deadlineNanos;
-    Map<String, CompletableFuture<Void>> runs = start();
-    Map<String, String> results = new LinkedHashMap<>();
-    boolean up = true;
-    for (Map.Entry<String, CompletableFuture<Void>> run : runs.entrySet()) {
-      String failure = await(run.getValue(), deadline);
-      if (failure == null) {
-        results.put(run.getKey(), "UP");
-      } else {
-        up = false;
-        results.put(run.getKey(), "DOWN: " + failure.lines().findFirst().orElse(failure));
-      }
-    }
+    Map<String, String> results = results();
+    boolean up = results.values().stream().allMatch("UP"::equals);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", up ? "UP" : "DOWN");
     body.put("checks", results);
     return HttpApi.Response.json(up ? 200 : 503, body);
+  }
+
+  /** Liveness: 503 only when a vital check fails; a failing dependency is 200 DEGRADED. */
+  public HttpApi.Handler liveness() {
+    return request -> {
+      Map<String, String> results = results();
+      boolean alive = vital.stream().allMatch(name -> "UP".equals(results.get(name)));
+      boolean degraded = !results.values().stream().allMatch("UP"::equals);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("status", !alive ? "DOWN" : degraded ? "DEGRADED" : "UP");
+      body.put("degraded", degraded);
+      body.put("checks", results);
+      return HttpApi.Response.json(alive ? 200 : 503, body);
+    };
+  }
+
+  /** Every check's result ("UP" or "DOWN: why"), within the deadline. */
+  private Map<String, String> results() {
+    long deadline = System.nanoTime() + deadlineNanos;
+    Map<String, CompletableFuture<Void>> runs = start();
+    Map<String, String> results = new LinkedHashMap<>();
+    for (Map.Entry<String, CompletableFuture<Void>> run : runs.entrySet()) {
+      String failure = await(run.getValue(), deadline);
+      results.put(run.getKey(), failure == null ? "UP" : "DOWN: " + failure.lines().findFirst().orElse(failure));
+    }
+    return results;
   }
 
   /** The run of every check: the one still in progress, or a new one. */

@@ -68,4 +68,40 @@ class HealthTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> health.handle(null).status() == 200);
     assertThat(runs.get()).isEqualTo(2);
   }
+
+  @Test
+  void livenessStays200WhileOnlyADependencyIsDownAndSaysDegraded() throws Exception {
+    Map<String, Health.Check> checks = new LinkedHashMap<>();
+    checks.put("database", () -> {
+      throw new SQLException("Connection refused");
+    });
+    checks.put("consumer", () -> {});
+    Health health = new Health(checks, java.util.Set.of("consumer"));
+
+    HttpApi.Response live = health.liveness().handle(null);
+    assertThat(live.status()).isEqualTo(200);
+    assertThat(live.body())
+        .isEqualTo(
+            Map.of(
+                "status", "DEGRADED",
+                "degraded", true,
+                "checks", Map.of("database", "DOWN: Connection refused", "consumer", "UP")));
+    assertThat(health.handle(null).status()).as("not ready").isEqualTo(503);
+  }
+
+  @Test
+  void livenessIs503OnlyWhenAVitalCheckFails() throws Exception {
+    Map<String, Health.Check> checks = new LinkedHashMap<>();
+    checks.put("database", () -> {});
+    checks.put("consumer", () -> {
+      throw new IllegalStateException("not running");
+    });
+    Health health = new Health(checks, java.util.Set.of("consumer"));
+
+    HttpApi.Response live = health.liveness().handle(null);
+    assertThat(live.status()).isEqualTo(503);
+    assertThat(live.body()).extracting(b -> ((Map<?, ?>) b).get("status")).isEqualTo("DOWN");
+    assertThat(new Health(Map.of("database", () -> {}), java.util.Set.of()).liveness().handle(null).body())
+        .isEqualTo(Map.of("status", "UP", "degraded", false, "checks", Map.of("database", "UP")));
+  }
 }
