@@ -82,7 +82,7 @@ final class ServiceProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** Starts the process and waits until {@code /health} answers 200. */
+  /** Starts the process and waits until {@code /health/ready} answers 200. */
   ServiceProcess start() {
     launch();
     awaitHealthy(START_TIMEOUT);
@@ -116,7 +116,7 @@ final class ServiceProcess implements AutoCloseable {
     awaitHealthy(START_TIMEOUT);
   }
 
-  /** Waits until {@code /health} answers 200; fails at once if the process died. */
+  /** Waits until {@code /health/ready} answers 200; fails at once if the process died. */
   void awaitHealthy(Duration timeout) {
     await(name + " healthy on port " + port)
         .atMost(timeout)
@@ -129,8 +129,16 @@ final class ServiceProcess implements AutoCloseable {
         });
   }
 
-  /** {@code GET /health} (a transport failure is status -1). */
+  /**
+   * {@code GET /health/ready}: 503 while a dependency is down or the consumer's circuit breaker is
+   * open (a transport failure is status -1).
+   */
   Http.Reply health() {
+    return Http.get(url("/health/ready"), Duration.ofSeconds(15));
+  }
+
+  /** {@code GET /health}, the liveness view: 200 (DEGRADED) while only a dependency is down. */
+  Http.Reply liveness() {
     return Http.get(url("/health"), Duration.ofSeconds(15));
   }
 

@@ -185,8 +185,9 @@ public final class ServiceRuntime implements AutoCloseable {
     checks.put(
         "breaker",
         () -> {
-          if (database.getState() != CircuitBreaker.State.CLOSED) {
-            throw new IllegalStateException(database.getState() + ": consumer paused until the database answers");
+          CircuitBreaker.State state = database.getState();
+          if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
+            throw new IllegalStateException(state + ": consumer paused until the database answers");
           }
         });
     Health health = new Health(checks, Set.of("consumer"));
