@@ -30,7 +30,7 @@ public final class CustomerApp {
   /** The settings from the environment (see the class comment). */
   public static ServiceSettings settings(Env env) {
     return ServiceSettings.fromEnv(
-        env, SERVICE, 8082, "db/customers", ServiceSettings.typesOf(SagaEvents.ALL),
+        env, SERVICE, 8082, "db/customers", ServiceSettings.typesOf(SagaEvents.TYPES),
         "CUSTOMER_EVENTS_TOPIC", SagaEvents.CUSTOMER_EVENTS_TOPIC, "CUSTOMER_QUEUE", SagaEvents.CUSTOMER_QUEUE);
   }
 

@@ -31,7 +31,7 @@ public final class OrderApp {
   /** The settings from the environment (see the class comment). */
   public static ServiceSettings settings(Env env) {
     return ServiceSettings.fromEnv(
-        env, SERVICE, 8081, "db/orders", ServiceSettings.typesOf(SagaEvents.ALL),
+        env, SERVICE, 8081, "db/orders", ServiceSettings.typesOf(SagaEvents.TYPES),
         "ORDER_EVENTS_TOPIC", SagaEvents.ORDER_EVENTS_TOPIC, "ORDER_QUEUE", SagaEvents.ORDER_QUEUE);
   }
 
