@@ -14,7 +14,8 @@ import java.io.IOException;
  * OrderCreated / OrderCancelled from {@code customer-service} and publishes its credit replies to
  * {@code customer-events} through the outbox.
  *
- * <p>Environment: {@code HTTP_PORT} (8082), {@code DATABASE_URL} (H2 file under {@code ./data/}),
+ * <p>Environment: {@code HTTP_PORT} (8082), {@code DATABASE_URL} (H2 file under {@code ./data/}; an H2 file URL always
+ * gets {@code WRITE_DELAY=0}, see {@code Database.durable}),
  * {@code CUSTOMER_EVENTS_TOPIC} ({@code customer-events}), {@code CUSTOMER_QUEUE} ({@code
  * customer-service}), and the AWS SDK's own variables.
  */
