@@ -14,7 +14,8 @@ import java.io.IOException;
  * OrderCreated / OrderCancelled from {@code customer-service} and publishes its credit replies to
  * {@code customer-events} through the outbox.
  *
- * <p>Environment: {@code HTTP_PORT} (8082), {@code DATABASE_URL} (H2 file under {@code ./data/}),
+ * <p>Environment: {@code HTTP_PORT} (8082), {@code DATABASE_URL} (H2 file under {@code ./data/}; an H2 file URL always
+ * gets {@code WRITE_DELAY=0}, see {@code Database.durable}),
  * {@code CUSTOMER_EVENTS_TOPIC} ({@code customer-events}), {@code CUSTOMER_QUEUE} ({@code
  * customer-service}), and the AWS SDK's own variables.
  */
@@ -30,7 +31,7 @@ public final class CustomerApp {
   /** The settings from the environment (see the class comment). */
   public static ServiceSettings settings(Env env) {
     return ServiceSettings.fromEnv(
-        env, SERVICE, 8082, "db/customers", ServiceSettings.typesOf(SagaEvents.ALL),
+        env, SERVICE, 8082, "db/customers", ServiceSettings.typesOf(SagaEvents.TYPES),
         "CUSTOMER_EVENTS_TOPIC", SagaEvents.CUSTOMER_EVENTS_TOPIC, "CUSTOMER_QUEUE", SagaEvents.CUSTOMER_QUEUE);
   }
 

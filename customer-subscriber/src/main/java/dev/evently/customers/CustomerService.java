@@ -2,6 +2,7 @@ package dev.evently.customers;
 
 import dev.evently.customers.CustomerRepository.Reservation;
 import dev.evently.event.Event;
+import dev.evently.event.EventTypes;
 import dev.evently.saga.events.CustomerCreditReservationFailed;
 import dev.evently.saga.events.CustomerCreditReserved;
 import dev.evently.saga.events.OrderCancelled;
@@ -9,6 +10,7 @@ import dev.evently.saga.events.OrderCreated;
 import dev.evently.saga.events.SagaEvents;
 import dev.evently.service.EventSink;
 import dev.evently.service.IdempotencyKey;
+import dev.evently.service.ServiceSettings;
 import dev.evently.service.Transactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
@@ -31,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 final class CustomerService {
   static final String SOURCE = "customer-service";
+  private static final EventTypes TYPES = ServiceSettings.typesOf(SagaEvents.TYPES);
   private static final Logger log = LoggerFactory.getLogger(CustomerService.class);
 
   private final DataSource dataSource;
@@ -150,11 +153,9 @@ final class CustomerService {
     return new CustomerCreditReservationFailed(order.orderId(), order.customerId(), reason);
   }
 
+  /** The reply {@code data} to {@code cause}: same flow (correlation), caused by it, about its order. */
   private void reply(Connection tx, Event<OrderCreated> cause, Record data) throws Exception {
-    Event<?> reply =
-        Event.of(data.getClass().getSimpleName(), SOURCE, data)
-            .withSubject(cause.data().orderId())
-            .causedBy(cause);
+    Event<?> reply = TYPES.event(SOURCE, data).withSubject(cause.data().orderId()).causedBy(cause);
     outbox.publish(tx, customerEventsTopicArn, reply);
   }
 }

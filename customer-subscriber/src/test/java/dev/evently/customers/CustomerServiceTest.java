@@ -50,7 +50,9 @@ class CustomerServiceTest {
     assertThat(available()).isEqualByComparingTo("40.00");
     assertThat(replies).singleElement().satisfies(r -> {
       assertThat(r.data()).isEqualTo(new CustomerCreditReserved("o-1", customerId));
+      assertThat(r.type()).isEqualTo(CustomerCreditReserved.TYPE);
       assertThat(r.causationId()).isEqualTo(created.id());
+      assertThat(r.correlationId()).as("the reply stays in its saga's flow").isEqualTo("flow-o-1");
       assertThat(r.subject()).isEqualTo("o-1");
     });
   }
@@ -125,7 +127,8 @@ class CustomerServiceTest {
   }
 
   private static Event<OrderCreated> orderCreated(String orderId, String customerId, String total) {
-    return Event.of(OrderCreated.TYPE, "order-service", new OrderCreated(orderId, customerId, new BigDecimal(total)));
+    return Event.of(OrderCreated.TYPE, "order-service", new OrderCreated(orderId, customerId, new BigDecimal(total)))
+        .withCorrelationId("flow-" + orderId);
   }
 
   private Event<OrderCancelled> orderCancelled(String orderId) {

@@ -46,7 +46,7 @@ class SagaIT {
   private static final JsonHttp ORDERS = new JsonHttp(() -> SagaIT.orders.port());
   private static final JsonHttp CUSTOMERS = new JsonHttp(() -> SagaIT.customers.port());
   private static final Duration DEADLINE = Duration.ofSeconds(20);
-  private static final EventCodec CODEC = EventCodec.of(ServiceSettings.typesOf(SagaEvents.ALL));
+  private static final EventCodec CODEC = EventCodec.of(ServiceSettings.typesOf(SagaEvents.TYPES));
 
   private static AwsBackend aws;
   private static SagaTopology topology;
@@ -191,7 +191,7 @@ class SagaIT {
 
   private static <T extends Record> Event<T> event(T data) {
     String orderId = data instanceof OrderCreated o ? o.orderId() : null;
-    return Event.of(data.getClass().getSimpleName(), "saga-it", data).withSubject(orderId);
+    return CODEC.types().event("saga-it", data).withSubject(orderId);
   }
 
   private static void sendToCustomers(Event<?> event) {

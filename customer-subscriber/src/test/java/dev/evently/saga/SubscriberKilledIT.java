@@ -12,11 +12,7 @@ import dev.evently.service.Database;
 import dev.evently.service.Env;
 import dev.evently.service.ServiceRuntime;
 import dev.evently.service.testing.JsonHttp;
-import java.io.File;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +23,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -37,7 +32,6 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 @LocalAws
 class SubscriberKilledIT {
-  private static final Path JAR = Path.of("target", "customer-subscriber.jar");
   private static final int ORDERS = 40;
 
   @TempDir Path dataDir;
@@ -60,8 +54,8 @@ class SubscriberKilledIT {
 
   @Test
   void killingTheSubscriberMidStreamLosesNothing(AwsBackend aws) throws Exception {
-    assertThat(JAR).as("the shaded jar (built in the package phase)").exists();
     topology = SagaTopology.apply(aws, "kill");
+    SubscriberProcess process = new SubscriberProcess(dataDir);
     // Messages the killed process held come back after the visibility timeout: keep it short.
     String customerQueue = aws.sqs().getQueueUrl(r -> r.queueName(topology.physical(SagaEvents.CUSTOMER_QUEUE))).queueUrl();
     aws.sqs().setQueueAttributes(r -> r.queueUrl(customerQueue).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "3")));
@@ -75,11 +69,12 @@ class SubscriberKilledIT {
                 .withReceiveWait(Duration.ofSeconds(1))
                 .withClients(aws.snsAsync(), aws.sqsAsync()));
     JsonHttp orderApi = new JsonHttp(orders::port);
-    int customerPort = freePort();
+    int customerPort = SubscriberProcess.freePort();
     JsonHttp customerApi = new JsonHttp(() -> customerPort);
-    Map<String, String> env = subscriberEnv(aws, customerPort);
+    Map<String, String> env = SubscriberProcess.env(aws, topology, customerPort,
+        Database.h2File(dataDir.resolve("customers").toAbsolutePath().toString()));
 
-    subscriber = startSubscriber(env);
+    subscriber = process.start(env);
     List<String> customers = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       var created = customerApi.post("/customers", "{\"name\": \"c" + i + "\", \"creditLimit\": 300}");
@@ -91,8 +86,7 @@ class SubscriberKilledIT {
     Map<String, String> customerOf = new HashMap<>();
     for (int i = 0; i < ORDERS; i++) {
       if (i == ORDERS / 2) {
-        subscriber.destroyForcibly().waitFor();
-        assertThat(subscriber.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+        SubscriberProcess.kill(subscriber);
       }
       String customer = customers.get(i % customers.size());
       BigDecimal total = new BigDecimal(15 + i);
@@ -102,7 +96,7 @@ class SubscriberKilledIT {
       totals.put(orderId, total);
       customerOf.put(orderId, customer);
     }
-    subscriber = startSubscriber(env);
+    subscriber = process.start(env);
 
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(
         () -> totals.keySet().stream().allMatch(id -> !"PENDING".equals(orderApi.getJson("/orders/" + id).get("state").asText())));
@@ -117,52 +111,6 @@ class SubscriberKilledIT {
       JsonNode view = customerApi.getJson("/customers/" + customer);
       BigDecimal expected = new BigDecimal("300").subtract(approved.getOrDefault(customer, BigDecimal.ZERO));
       assertThat(view.get("availableCredit").decimalValue()).as("credit of " + customer).isEqualByComparingTo(expected);
-    }
-  }
-
-  private Map<String, String> subscriberEnv(AwsBackend aws, int port) {
-    AwsCredentials credentials = aws.credentials().resolveCredentials();
-    Map<String, String> env = new HashMap<>();
-    env.put("HTTP_PORT", Integer.toString(port));
-    env.put("DATABASE_URL", Database.h2File(dataDir.resolve("customers").toAbsolutePath().toString()));
-    env.put("CUSTOMER_EVENTS_TOPIC", topology.physical(SagaEvents.CUSTOMER_EVENTS_TOPIC));
-    env.put("CUSTOMER_QUEUE", topology.physical(SagaEvents.CUSTOMER_QUEUE));
-    env.put("AWS_ENDPOINT_URL", aws.endpoint().toString());
-    env.put("AWS_REGION", aws.region().id());
-    env.put("AWS_ACCESS_KEY_ID", credentials.accessKeyId());
-    env.put("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
-    env.put("LOG_LEVEL", "WARN");
-    return env;
-  }
-
-  private Process startSubscriber(Map<String, String> env) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder =
-        new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-jar", JAR.toAbsolutePath().toString())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(dataDir.toFile(), "customer-subscriber.log")));
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    JsonHttp api = new JsonHttp(() -> Integer.parseInt(env.get("HTTP_PORT")));
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      assertThat(process.isAlive()).as("customer-subscriber exited: " + log()).isTrue();
-      try {
-        return api.get("/health").statusCode() == 200;
-      } catch (RuntimeException e) {
-        return false;
-      }
-    });
-    return process;
-  }
-
-  private String log() throws IOException {
-    Path log = dataDir.resolve("customer-subscriber.log");
-    return Files.exists(log) ? Files.readString(log) : "(no log)";
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

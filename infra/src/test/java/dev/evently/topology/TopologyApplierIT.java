@@ -98,11 +98,12 @@ class TopologyApplierIT {
     String queueUrl = sqs.getQueueUrl(r -> r.queueName(p + "customer-service")).queueUrl();
 
     publish(topicArn, "OrderShipped", "{\"n\":1}");
-    publish(topicArn, "OrderCreated", "{\"n\":2}");
+    publish(topicArn, "OrderCreated", "{\"n\":0}"); // the simple class name is not the type
+    publish(topicArn, "dev.evently.saga.order.created", "{\"n\":2}");
 
     List<Message> received = fixtures.receiveAll(queueUrl, Duration.ofSeconds(10), 1);
     assertThat(received).extracting(Message::body).containsExactly("{\"n\":2}");
-    assertThat(received.get(0).messageAttributes().get("event-type").stringValue()).isEqualTo("OrderCreated");
+    assertThat(received.get(0).messageAttributes().get("event-type").stringValue()).isEqualTo("dev.evently.saga.order.created");
     assertThat(fixtures.approximateDepth(queueUrl)).isZero();
   }
 
@@ -224,7 +225,7 @@ class TopologyApplierIT {
     assertThat(subscription).singleElement().satisfies(s -> {
       Map<String, String> sa = sns.getSubscriptionAttributes(r -> r.subscriptionArn(s.subscriptionArn())).attributes();
       assertThat(sa).containsEntry("RawMessageDelivery", "true");
-      assertThat(Json.parse(sa.get("FilterPolicy"))).isEqualTo(Json.parse("{\"event-type\":[\"OrderCreated\",\"OrderCancelled\"]}"));
+      assertThat(Json.parse(sa.get("FilterPolicy"))).isEqualTo(Json.parse("{\"event-type\":[\"dev.evently.saga.order.created\",\"dev.evently.saga.order.cancelled\"]}"));
     });
   }
 

@@ -20,7 +20,7 @@ class TopologyLoaderTest {
     assertThat(customer.subscriptions()).singleElement().satisfies(s -> {
       assertThat(s.topic()).isEqualTo("order-events");
       assertThat(s.rawDelivery()).isTrue();
-      assertThat(s.filterPolicy()).contains("{\"event-type\":[\"OrderCreated\",\"OrderCancelled\"]}");
+      assertThat(s.filterPolicy()).contains("{\"event-type\":[\"dev.evently.saga.order.created\",\"dev.evently.saga.order.cancelled\"]}");
       assertThat(s.filterPolicyScope()).isEqualTo(FilterPolicyScope.MessageAttributes);
     });
     assertThat(customer.dlq()).contains(new DlqSpec("customer-service-dlq", 14 * 86_400));
@@ -28,7 +28,7 @@ class TopologyLoaderTest {
     assertThat(customer.visibilityTimeoutSeconds()).isEqualTo(30);
     QueueSpec order = t.queue("order-service").orElseThrow();
     assertThat(order.subscriptions()).singleElement().satisfies(s -> assertThat(s.filterPolicy())
-        .contains("{\"event-type\":[\"CustomerCreditReserved\",\"CustomerCreditReservationFailed\"]}"));
+        .contains("{\"event-type\":[\"dev.evently.saga.customer.credit-reserved\",\"dev.evently.saga.customer.credit-reservation-failed\"]}"));
     assertThat(order.dlq().orElseThrow().name()).isEqualTo("order-service-dlq");
     assertThat(t.service("order-service").orElseThrow().publishes()).containsExactly("order-events");
     assertThat(t.service("customer-service").orElseThrow().publishes()).containsExactly("customer-events");

@@ -2,7 +2,7 @@ package dev.evently.event;
 
 /** Names of the SNS/SQS message attributes this toolkit reads and writes. */
 public final class EventAttributes {
-  /** The event type; subscriptions filter on it ({@code {"event-type": ["OrderCreated"]}}). */
+  /** The event type; subscriptions filter on it ({@code {"event-type": ["com.example.order.created"]}}). */
   public static final String TYPE = "event-type";
 
   /** Why a message was dead-lettered: a {@link DecodeFailure} name or {@code HANDLER_REJECTED}. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -15,17 +16,25 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Encodes {@link Event}s as CloudEvents 1.0 in structured JSON mode and decodes them back, from a
- * raw SQS body or from an SNS notification envelope (a non-raw subscription).
+ * Encodes {@link Event}s as CloudEvents 1.0 in structured JSON mode and decodes CloudEvents 1.0
+ * back: structured mode (the whole event in the JSON body), raw or wrapped in an SNS
+ * notification (a non-raw subscription), and binary mode (the context attributes as {@code ce_*}
+ * or {@code ce-*} message attributes, the JSON data in the body). See {@code docs/INTEROP.md}.
  *
  * <p>Decoding only instantiates the records registered in {@link EventTypes} (no polymorphic
  * typing: a {@code @class} field is just an unknown field and is ignored), tolerates unknown
- * fields (producers may add fields), rejects missing record components, and refuses bodies larger
- * than {@link Builder#maxBytes(int)} before parsing them. Every failure is an {@link
- * EventDecodingException} with a distinct {@link DecodeFailure}.
+ * fields in the data (producers may add fields), rejects missing record components, and refuses
+ * bodies larger than {@link Builder#maxBytes(int)} before parsing them. Data may be a JSON value
+ * ({@code data}) or base64-encoded JSON ({@code data_base64}); {@code datacontenttype}, when
+ * given, must be a JSON media type. {@code time} is optional (see {@link DecodedEvent}).
+ * {@code datacontenttype}, {@code dataschema} and every extension attribute are kept on the
+ * {@link Event} and encoded again. Every failure is an {@link EventDecodingException} with a
+ * distinct {@link DecodeFailure} whose message names the attribute or JSON path at fault and what
+ * was expected, never a value from the message.
  *
  * <p>Immutable and thread-safe.
  */
@@ -33,16 +42,20 @@ public final class EventCodec {
   /** The default decoding limit: SQS's maximum message size, 1 MiB. */
   public static final int DEFAULT_MAX_BYTES = 1024 * 1024;
 
-  static final String SPEC_VERSION = "1.0";
+  static final String SPEC_VERSION = CloudEventNames.SPEC_VERSION;
 
   private final EventTypes types;
   private final int maxBytes;
   private final ObjectMapper mapper;
+  private final ObjectReader trees;
+  private final CloudEventReader reader;
 
   private EventCodec(Builder b) {
     this.types = b.types;
     this.maxBytes = b.maxBytes;
     this.mapper = b.mapper != null ? b.mapper : defaultMapper();
+    this.trees = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    this.reader = new CloudEventReader(types, mapper);
   }
 
   public static Builder builder() {
@@ -77,7 +90,9 @@ public final class EventCodec {
   }
 
   /**
-   * The CloudEvents JSON of {@code event}.
+   * The CloudEvents JSON (structured mode) of {@code event}, with every attribute it carries:
+   * {@code datacontenttype} ({@code application/json} unless the event says otherwise), {@code
+   * dataschema}, correlation, causation, trace context and the other extensions.
    *
    * @throws IllegalArgumentException if the event's type is not registered or its data is not of
    *     the registered class
@@ -110,10 +125,21 @@ public final class EventCodec {
       gen.writeStringField("type", event.type());
       gen.writeStringField("time", event.time().toString());
       writeIfPresent(gen, "subject", event.subject());
-      gen.writeStringField("datacontenttype", "application/json");
+      gen.writeStringField("datacontenttype", event.dataContentType());
+      writeIfPresent(gen, "dataschema", event.dataSchema());
       writeIfPresent(gen, "correlationid", event.correlationId());
       writeIfPresent(gen, "causationid", event.causationId());
       writeIfPresent(gen, "traceparent", event.traceparent());
+      for (Map.Entry<String, Object> extension : event.extensions().entrySet()) {
+        gen.writeFieldName(extension.getKey());
+        if (extension.getValue() instanceof Integer n) {
+          gen.writeNumber(n);
+        } else if (extension.getValue() instanceof Boolean b) {
+          gen.writeBoolean(b);
+        } else {
+          gen.writeString((String) extension.getValue());
+        }
+      }
       gen.writeFieldName("data");
       mapper.writeValue(gen, event.data());
       gen.writeEndObject();
@@ -124,11 +150,35 @@ public final class EventCodec {
   }
 
   /**
-   * The event in {@code body}: a CloudEvent, or an SNS notification whose {@code Message} is one.
+   * The event in {@code body}: a structured CloudEvent, or an SNS notification whose {@code
+   * Message} is one (or whose message attributes and {@code Message} are a binary-mode one). An
+   * event without {@code time} gets the notification's {@code Timestamp}, else the time of
+   * decoding; use {@link #decode(String, Map, Instant)} to know.
    *
    * @throws EventDecodingException when the body can never be decoded; its reason says why
    */
   public Event<?> decode(String body) throws EventDecodingException {
+    return decode(body, Map.of(), null).event();
+  }
+
+  /**
+   * The event in an SQS message: a structured CloudEvent in the body, or a binary-mode one (context
+   * attributes as {@code ce_*} / {@code ce-*} message attributes, the JSON data in the body),
+   * either raw or wrapped in an SNS notification (whose own {@code MessageAttributes} then count
+   * as message attributes).
+   *
+   * <p>The event's time is its {@code time} attribute; when it has none (it is optional), the SNS
+   * notification's {@code Timestamp}, else {@code sentTime}, else the time of decoding, and {@link
+   * DecodedEvent#timeDerived()} is true.
+   *
+   * @param body the message body
+   * @param messageAttributes the String and Number message attributes by name (their string
+   *     values); null or empty when there are none
+   * @param sentTime the SQS message's {@code SentTimestamp}, or null when unknown
+   * @throws EventDecodingException when the message can never be decoded; its reason says why
+   */
+  public DecodedEvent decode(String body, Map<String, String> messageAttributes, Instant sentTime)
+      throws EventDecodingException {
     if (body == null) {
       throw new EventDecodingException(DecodeFailure.NOT_JSON, "body is null", null, null, null);
     }
@@ -140,11 +190,22 @@ public final class EventCodec {
           null,
           null);
     }
+    Map<String, String> attributes = messageAttributes == null ? Map.of() : messageAttributes;
+    Instant deliveredAt = sentTime;
     JsonNode node = parse(body, "body");
-    if (isSnsNotification(node)) {
-      node = parse(node.get("Message").asText(), "SNS notification Message");
+    if (SnsNotification.is(node)) {
+      SnsNotification notification = SnsNotification.of(node);
+      if (!notification.attributes().isEmpty()) {
+        Map<String, String> merged = new LinkedHashMap<>(attributes);
+        merged.putAll(notification.attributes());
+        attributes = merged;
+      }
+      if (notification.timestamp() != null) {
+        deliveredAt = notification.timestamp();
+      }
+      node = parse(notification.message(), "SNS notification Message");
     }
-    return toEvent(node);
+    return reader.read(node, attributes, deliveredAt != null ? deliveredAt : Instant.now());
   }
 
   private boolean isTooLarge(String body) {
@@ -159,100 +220,15 @@ public final class EventCodec {
 
   private JsonNode parse(String text, String what) throws EventDecodingException {
     try {
-      JsonNode node = mapper.readTree(text);
+      JsonNode node = text.isBlank() ? null : trees.readValue(text);
       if (node == null || node.isMissingNode()) {
         throw new EventDecodingException(DecodeFailure.NOT_JSON, what + " is empty", null, null, null);
       }
       return node;
     } catch (JsonProcessingException e) {
       throw new EventDecodingException(
-          DecodeFailure.NOT_JSON, what + " is not JSON: " + e.getOriginalMessage(), null, null, null);
+          DecodeFailure.NOT_JSON, what + " is not JSON" + CloudEventReader.where(e), null, null, null);
     }
-  }
-
-  private static boolean isSnsNotification(JsonNode node) {
-    return node.isObject()
-        && "Notification".equals(node.path("Type").asText(null))
-        && node.path("Message").isTextual()
-        && !node.has("specversion");
-  }
-
-  private Event<?> toEvent(JsonNode node) throws EventDecodingException {
-    if (!node.isObject()) {
-      throw notCloudEvent("not a JSON object", null, null);
-    }
-    String id = text(node, "id");
-    String type = text(node, "type");
-    if (!SPEC_VERSION.equals(text(node, "specversion"))) {
-      throw notCloudEvent("specversion must be \"1.0\"", id, type);
-    }
-    String source = text(node, "source");
-    if (id == null || source == null || type == null) {
-      throw notCloudEvent("id, source and type are required", id, type);
-    }
-    Instant time;
-    String timeText = text(node, "time");
-    try {
-      time = timeText == null ? null : Instant.parse(timeText);
-    } catch (DateTimeParseException e) {
-      throw notCloudEvent("time is not an RFC 3339 timestamp", id, type);
-    }
-    if (time == null) {
-      throw notCloudEvent("time is required", id, type);
-    }
-    Class<?> dataClass =
-        types
-            .classOf(type)
-            .orElseThrow(
-                () ->
-                    new EventDecodingException(
-                        DecodeFailure.UNKNOWN_TYPE, "type '" + type + "' is not registered", id, type, null));
-    JsonNode dataNode = node.get("data");
-    if (dataNode == null || dataNode.isNull()) {
-      throw new EventDecodingException(DecodeFailure.INVALID_DATA, "data is missing", id, type, null);
-    }
-    Object data;
-    try {
-      data = mapper.treeToValue(dataNode, dataClass);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw new EventDecodingException(
-          DecodeFailure.INVALID_DATA, "data does not fit " + type + ": " + describe(e), id, type, e);
-    }
-    if (data == null) {
-      throw new EventDecodingException(DecodeFailure.INVALID_DATA, "data is null", id, type, null);
-    }
-    return new Event<>(
-        id,
-        type,
-        source,
-        time,
-        text(node, "subject"),
-        text(node, "correlationid"),
-        text(node, "causationid"),
-        text(node, "traceparent"),
-        data);
-  }
-
-  private static String describe(Exception e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String msg =
-        e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-    if (root != e && root.getMessage() != null) {
-      msg = root.getMessage();
-    }
-    return msg == null ? e.getClass().getSimpleName() : msg.lines().findFirst().orElse(msg);
-  }
-
-  private static EventDecodingException notCloudEvent(String why, String id, String type) {
-    return new EventDecodingException(DecodeFailure.NOT_CLOUDEVENT, why, id, type, null);
-  }
-
-  private static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
   }
 
   private static void writeIfPresent(JsonGenerator gen, String field, String value)

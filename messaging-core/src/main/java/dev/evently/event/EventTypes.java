@@ -7,8 +7,22 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The closed set of event types a service knows: each type name maps to exactly one Java record.
- * Decoding only ever instantiates classes registered here, never a class named by the message.
+ * The closed set of event types a service knows: each type name (the CloudEvents {@code type})
+ * maps to exactly one Java record. Decoding only ever instantiates classes registered here, never
+ * a class named by the message.
+ *
+ * <p>Name types explicitly, reverse-DNS style, so that two bounded contexts with an {@code
+ * OrderCreated} do not collide and foreign producers need not know Java class names:
+ *
+ * <pre>{@code
+ * EventTypes types = EventTypes.builder()
+ *     .register("com.example.order.created", OrderCreated.class)
+ *     .build();
+ * }</pre>
+ *
+ * <p>{@link Builder#register(Class)} (the simple class name) is a fallback for tests and
+ * prototypes. A consumer's handlers must be for registered types ({@code SqsConsumer.Builder#build}
+ * fails otherwise).
  *
  * <p>Immutable and thread-safe once built.
  */
@@ -60,6 +74,13 @@ public final class EventTypes {
 
     private Builder() {}
 
+    /**
+     * Registers {@code recordClass} under {@code typeName}, e.g. {@code com.example.order.created}:
+     * 1-128 characters, letters, digits, '.', '_' and '-', starting with a letter or digit.
+     *
+     * @throws IllegalArgumentException if the name is malformed, the class is not a record, or
+     *     the name or the class is registered already
+     */
     public Builder register(String typeName, Class<?> recordClass) {
       if (typeName == null || !TYPE_NAME.matcher(typeName).matches()) {
         throw new IllegalArgumentException(
@@ -80,7 +101,11 @@ public final class EventTypes {
       return this;
     }
 
-    /** Registers a record class under its simple name. */
+    /**
+     * Registers a record class under its simple name ({@code OrderCreated}): a fallback for tests
+     * and prototypes. Simple names collide across bounded contexts and make foreign producers
+     * depend on Java class names; prefer {@link #register(String, Class)}.
+     */
     public Builder register(Class<?> recordClass) {
       return register(recordClass.getSimpleName(), recordClass);
     }

@@ -15,7 +15,8 @@ import java.io.IOException;
  * OrderCreated / OrderCancelled to {@code order-events} through the outbox and consumes the credit
  * replies from {@code order-service}.
  *
- * <p>Environment: {@code HTTP_PORT} (8081), {@code DATABASE_URL} (H2 file under {@code ./data/}),
+ * <p>Environment: {@code HTTP_PORT} (8081), {@code DATABASE_URL} (H2 file under {@code ./data/}; an H2 file URL always
+ * gets {@code WRITE_DELAY=0}, see {@code Database.durable}),
  * {@code ORDER_EVENTS_TOPIC} ({@code order-events}), {@code ORDER_QUEUE} ({@code order-service}),
  * and the AWS SDK's own variables ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL}, credentials).
  */
@@ -31,7 +32,7 @@ public final class OrderApp {
   /** The settings from the environment (see the class comment). */
   public static ServiceSettings settings(Env env) {
     return ServiceSettings.fromEnv(
-        env, SERVICE, 8081, "db/orders", ServiceSettings.typesOf(SagaEvents.ALL),
+        env, SERVICE, 8081, "db/orders", ServiceSettings.typesOf(SagaEvents.TYPES),
         "ORDER_EVENTS_TOPIC", SagaEvents.ORDER_EVENTS_TOPIC, "ORDER_QUEUE", SagaEvents.ORDER_QUEUE);
   }
 

@@ -1,12 +1,15 @@
 package dev.evently.orders;
 
 import dev.evently.event.Event;
+import dev.evently.event.EventTypes;
 import dev.evently.saga.events.CustomerCreditReservationFailed;
 import dev.evently.saga.events.CustomerCreditReserved;
 import dev.evently.saga.events.OrderCancelled;
 import dev.evently.saga.events.OrderCreated;
+import dev.evently.saga.events.SagaEvents;
 import dev.evently.service.EventSink;
 import dev.evently.service.IdempotencyKey;
+import dev.evently.service.ServiceSettings;
 import dev.evently.service.Transactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
@@ -30,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 final class OrderService {
   static final String SOURCE = "order-service";
+  private static final EventTypes TYPES = ServiceSettings.typesOf(SagaEvents.TYPES);
   private static final Logger log = LoggerFactory.getLogger(OrderService.class);
 
   /** What a cancel request found: the order after the attempt, and whether it was cancelled now. */
@@ -156,9 +160,9 @@ final class OrderService {
         order.orderId(), order.customerId(), order.orderTotal(), state, reason, order.createdAt(), now);
   }
 
+  /** Emits {@code data} about {@code orderId}; the order id is the saga's correlation id. */
   private void emit(Connection tx, String orderId, Record data) throws Exception {
-    String type = data.getClass().getSimpleName();
-    Event<?> event = Event.of(type, SOURCE, data).withSubject(orderId).withCorrelationId(orderId);
+    Event<?> event = TYPES.event(SOURCE, data).withSubject(orderId).withCorrelationId(orderId);
     outbox.publish(tx, orderEventsTopicArn, event);
   }
 }

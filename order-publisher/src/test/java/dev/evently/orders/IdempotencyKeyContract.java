@@ -51,7 +51,7 @@ abstract class IdempotencyKeyContract {
   @BeforeEach
   void start() throws Exception {
     dataSource = openDatabase();
-    Outbox outbox = Outbox.builder().codec(EventCodec.of(ServiceSettings.typesOf(SagaEvents.ALL))).build();
+    Outbox outbox = Outbox.builder().codec(EventCodec.of(ServiceSettings.typesOf(SagaEvents.TYPES))).build();
     OrderService service =
         new OrderService(
             dataSource,

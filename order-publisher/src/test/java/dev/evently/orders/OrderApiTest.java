@@ -69,7 +69,7 @@ class OrderApiTest {
     assertThat(body.get("state").asText()).isEqualTo("PENDING");
     String orderId = body.get("orderId").asText();
     assertThat(published).singleElement().satisfies(e -> {
-      assertThat(e.type()).isEqualTo("OrderCreated");
+      assertThat(e.type()).isEqualTo(OrderCreated.TYPE);
       assertThat(e.data()).isEqualTo(new OrderCreated(orderId, "c-1", new BigDecimal("60.00")));
     });
 
@@ -135,7 +135,7 @@ class OrderApiTest {
     String orderId = placeOrder();
     Transactions.inTransaction(dataSource, tx -> {
       service.onCreditReservationFailed(
-          Event.of("CustomerCreditReservationFailed", "customer-service",
+          Event.of(CustomerCreditReservationFailed.TYPE, "customer-service",
               new CustomerCreditReservationFailed(orderId, "c-1", "credit limit exceeded")), tx);
       return null;
     });
@@ -152,9 +152,9 @@ class OrderApiTest {
   void lateAndDuplicatedRepliesDoNotChangeAFinalOrder() throws Exception {
     String orderId = placeOrder();
     Event<CustomerCreditReserved> reserved =
-        Event.of("CustomerCreditReserved", "customer-service", new CustomerCreditReserved(orderId, "c-1"));
+        Event.of(CustomerCreditReserved.TYPE, "customer-service", new CustomerCreditReserved(orderId, "c-1"));
     Event<CustomerCreditReservationFailed> failed =
-        Event.of("CustomerCreditReservationFailed", "customer-service",
+        Event.of(CustomerCreditReservationFailed.TYPE, "customer-service",
             new CustomerCreditReservationFailed(orderId, "c-1", "credit limit exceeded"));
     Transactions.inTransaction(dataSource, tx -> {
       service.onCreditReserved(reserved, tx);

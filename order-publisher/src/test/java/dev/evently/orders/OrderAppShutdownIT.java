@@ -55,7 +55,7 @@ class OrderAppShutdownIT {
     }
     service.close();
 
-    EventCodec codec = EventCodec.of(ServiceSettings.typesOf(SagaEvents.ALL));
+    EventCodec codec = EventCodec.of(ServiceSettings.typesOf(SagaEvents.TYPES));
     List<Message> published = fixtures.receiveAll(sink, Duration.ofSeconds(10), ORDERS);
     Set<String> publishedOrders = new HashSet<>();
     for (Message m : published) {

@@ -1,5 +1,6 @@
 package dev.evently.reliability;
 
+import dev.evently.saga.events.OrderCreated;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -31,17 +32,17 @@ final class Poison {
       new Kind("unknown type", "UNKNOWN_TYPE", m -> cloudEvent(m, "OrderShipped", "{\"orderId\":\"" + m + "\"}")),
       new Kind("class name as type", "UNKNOWN_TYPE", m -> cloudEvent(m, "java.lang.Runtime", "{\"exec\":\"" + m + "\"}")),
       new Kind("default-typing array as data", "INVALID_DATA",
-          m -> cloudEvent(m, "OrderCreated", "[\"java.net.URL\",\"http://" + m + ".invalid/\"]")),
+          m -> cloudEvent(m, OrderCreated.TYPE, "[\"java.net.URL\",\"http://" + m + ".invalid/\"]")),
       new Kind("@class inside data", "INVALID_DATA",
-          m -> cloudEvent(m, "OrderCreated", "{\"@class\":\"java.lang.ProcessBuilder\",\"orderId\":\"" + m + "\"}")),
+          m -> cloudEvent(m, OrderCreated.TYPE, "{\"@class\":\"java.lang.ProcessBuilder\",\"orderId\":\"" + m + "\"}")),
       new Kind("wrong field type", "INVALID_DATA",
-          m -> cloudEvent(m, "OrderCreated", "{\"orderId\":\"o\",\"customerId\":\"c\",\"orderTotal\":\"" + m + "\"}")),
+          m -> cloudEvent(m, OrderCreated.TYPE, "{\"orderId\":\"o\",\"customerId\":\"c\",\"orderTotal\":\"" + m + "\"}")),
       new Kind("negative total", "INVALID_DATA",
-          m -> cloudEvent(m, "OrderCreated", "{\"orderId\":\"" + m + "\",\"customerId\":\"c\",\"orderTotal\":-5}")),
+          m -> cloudEvent(m, OrderCreated.TYPE, "{\"orderId\":\"" + m + "\",\"customerId\":\"c\",\"orderTotal\":-5}")),
       new Kind("total out of range", "INVALID_DATA",
-          m -> cloudEvent(m, "OrderCreated", "{\"orderId\":\"o\",\"customerId\":\"" + m + "\",\"orderTotal\":1e20}")),
+          m -> cloudEvent(m, OrderCreated.TYPE, "{\"orderId\":\"o\",\"customerId\":\"" + m + "\",\"orderTotal\":1e20}")),
       new Kind("oversized field", "INVALID_DATA",
-          m -> cloudEvent(m, "OrderCreated", "{\"orderId\":\"" + m + "\",\"customerId\":\"" + "c".repeat(200_000)
+          m -> cloudEvent(m, OrderCreated.TYPE, "{\"orderId\":\"" + m + "\",\"customerId\":\"" + "c".repeat(200_000)
               + "\",\"orderTotal\":5}")),
       new Kind("oversized garbage", "NOT_JSON", m -> m + " " + "x".repeat(250_000)));
 

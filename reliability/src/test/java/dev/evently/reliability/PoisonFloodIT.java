@@ -2,6 +2,7 @@ package dev.evently.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.evently.saga.events.OrderCreated;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ class PoisonFloodIT {
           String queue = (i / Poison.kinds()) % 2 == 0 ? SagaSystem.CUSTOMER_QUEUE : SagaSystem.ORDER_QUEUE;
           system.aws.sqs().sendMessage(r -> r.queueUrl(system.queueUrl(queue)).messageBody(m.body())
               .messageAttributes(Map.of("event-type", MessageAttributeValue.builder().dataType("String")
-                  .stringValue(m.kind().contains("unknown") ? "OrderShipped" : "OrderCreated").build())));
+                  .stringValue(m.kind().contains("unknown") ? "OrderShipped" : OrderCreated.TYPE).build())));
           sent.put(m.marker(), m);
         }
         traffic = orders.finish();

@@ -2,6 +2,10 @@ package dev.evently.reliability;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.evently.saga.events.CustomerCreditReservationFailed;
+import dev.evently.saga.events.CustomerCreditReserved;
+import dev.evently.saga.events.OrderCancelled;
+import dev.evently.saga.events.OrderCreated;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +27,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * order the clients were told about missing; nothing dead-lettered. Violations are collected, not thrown one by one.
  */
 final class SagaAudit {
-  private static final Set<String> REPLY_TYPES = Set.of("CustomerCreditReserved", "CustomerCreditReservationFailed");
+  private static final Set<String> REPLY_TYPES = Set.of(CustomerCreditReserved.TYPE, CustomerCreditReservationFailed.TYPE);
 
   /** The figures of a settled run, and every violated invariant. */
   record Report(
@@ -163,14 +167,14 @@ final class SagaAudit {
 
     // Each event emitted once per cause, every row published.
     long appliedTwice = 0;
-    appliedTwice += duplicates(v, s.orderSchema, "event_type = 'OrderCreated'", "OrderCreated");
-    appliedTwice += duplicates(v, s.orderSchema, "event_type = 'OrderCancelled'", "OrderCancelled");
-    appliedTwice += duplicates(v, s.customerSchema, "event_type IN ('CustomerCreditReserved', 'CustomerCreditReservationFailed')", "credit reply");
-    long created = Postgres.count("SELECT count(*) FROM " + s.orderSchema + ".evently_outbox WHERE event_type = 'OrderCreated'");
+    appliedTwice += duplicates(v, s.orderSchema, "event_type = '" + OrderCreated.TYPE + "'", "OrderCreated");
+    appliedTwice += duplicates(v, s.orderSchema, "event_type = '" + OrderCancelled.TYPE + "'", "OrderCancelled");
+    appliedTwice += duplicates(v, s.customerSchema, "event_type IN ('" + String.join("','", REPLY_TYPES) + "')", "credit reply");
+    long created = Postgres.count("SELECT count(*) FROM " + s.orderSchema + ".evently_outbox WHERE event_type = '" + OrderCreated.TYPE + "'");
     if (created != orders.size()) {
       v.add(orders.size() + " orders but " + created + " OrderCreated events");
     }
-    long cancelled = Postgres.count("SELECT count(*) FROM " + s.orderSchema + ".evently_outbox WHERE event_type = 'OrderCancelled'");
+    long cancelled = Postgres.count("SELECT count(*) FROM " + s.orderSchema + ".evently_outbox WHERE event_type = '" + OrderCancelled.TYPE + "'");
     if (cancelled != byState.getOrDefault("CANCELLED", 0L)) {
       v.add(byState.getOrDefault("CANCELLED", 0L) + " cancelled orders but " + cancelled + " OrderCancelled events");
     }

@@ -139,7 +139,7 @@ class SecurityIT {
     String orderId = UUID.randomUUID().toString();
     // A valid event with polymorphic-typing fields: they are unknown fields, ignored; the data is
     // the registered record, nothing else.
-    Event<?> event = codec.decode(cloudEvent("OrderCreated",
+    Event<?> event = codec.decode(cloudEvent(OrderCreated.TYPE,
         "{\"@class\":\"java.lang.ProcessBuilder\",\"@type\":\"java.net.URL\",\"@c\":\".Evil\",\"orderId\":\"" + orderId
             + "\",\"customerId\":\"c\",\"orderTotal\":1.50}"));
     assertThat(event.data()).isEqualTo(new OrderCreated(orderId, "c", new BigDecimal("1.50")));
@@ -147,8 +147,8 @@ class SecurityIT {
     Map<String, DecodeFailure> refused = new LinkedHashMap<>();
     refused.put(cloudEvent("java.lang.ProcessBuilder", "{\"command\":[\"touch\",\"/tmp/x\"]}"), DecodeFailure.UNKNOWN_TYPE);
     refused.put(cloudEvent(OrderCreated.class.getName(), "{\"orderId\":\"o\",\"customerId\":\"c\",\"orderTotal\":1}"), DecodeFailure.UNKNOWN_TYPE);
-    refused.put(cloudEvent("OrderCreated", "[\"java.lang.ProcessBuilder\",{\"command\":[\"id\"]}]"), DecodeFailure.INVALID_DATA);
-    refused.put(cloudEvent("OrderCreated", "{\"orderId\":[\"java.net.URL\",\"http://x\"],\"customerId\":\"c\",\"orderTotal\":1}"), DecodeFailure.INVALID_DATA);
+    refused.put(cloudEvent(OrderCreated.TYPE, "[\"java.lang.ProcessBuilder\",{\"command\":[\"id\"]}]"), DecodeFailure.INVALID_DATA);
+    refused.put(cloudEvent(OrderCreated.TYPE, "{\"orderId\":[\"java.net.URL\",\"http://x\"],\"customerId\":\"c\",\"orderTotal\":1}"), DecodeFailure.INVALID_DATA);
     refused.put("{\"@class\":\"java.lang.ProcessBuilder\",\"command\":[\"id\"]}", DecodeFailure.NOT_CLOUDEVENT);
     refused.put("x".repeat(EventCodec.DEFAULT_MAX_BYTES + 1), DecodeFailure.TOO_LARGE);
     refused.forEach((body, failure) -> assertThatThrownBy(() -> codec.decode(body))
@@ -253,7 +253,7 @@ class SecurityIT {
 
   private static EventTypes typesOfSaga() {
     EventTypes.Builder b = EventTypes.builder();
-    SagaEvents.ALL.forEach(b::register);
+    SagaEvents.TYPES.forEach(b::register);
     return b.build();
   }
 

@@ -60,6 +60,7 @@ public final class ServiceRuntime implements AutoCloseable {
   private SqsConsumer consumer;
 
   private ServiceRuntime(ServiceSettings settings) {
+    String databaseUrl = Database.durable(settings.databaseUrl(), "DATABASE_URL"); // refused before anything starts
     this.settings = settings;
     this.meters = Metrics.registry(settings.service());
     try {
@@ -68,7 +69,7 @@ public final class ServiceRuntime implements AutoCloseable {
       this.topology =
           Topology.resolve(sns, sqs, List.of(settings.publishTopic()), List.of(settings.consumeQueue()));
       this.dataSource =
-          lifecycle.register("database", Database.open(settings.databaseUrl(), settings.service(), 20));
+          lifecycle.register("database", Database.open(databaseUrl, settings.service(), 20));
       EventlyMigrations.migrate(dataSource);
       Database.migrate(dataSource, settings.migrations(), settings.service().replace('-', '_') + "_schema_history");
       this.codec = EventCodec.of(settings.types());

@@ -2,7 +2,7 @@ package dev.evently.service;
 
 import dev.evently.event.EventTypes;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
@@ -100,10 +100,10 @@ public record ServiceSettings(
     return new ServiceSettings(service, httpPort, databaseUrl, migrations, publishTopic, consumeQueue, types, receiveWait, snsClient, sqsClient);
   }
 
-  /** Event types registering each record class under its simple name. */
-  public static EventTypes typesOf(List<Class<? extends Record>> recordClasses) {
+  /** Event types registering each record class under its type name (e.g. {@code SagaEvents.TYPES}). */
+  public static EventTypes typesOf(Map<String, Class<? extends Record>> recordClassesByName) {
     EventTypes.Builder builder = EventTypes.builder();
-    recordClasses.forEach(builder::register);
+    recordClassesByName.forEach(builder::register);
     return builder.build();
   }
 

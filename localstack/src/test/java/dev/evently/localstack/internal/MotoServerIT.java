@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -20,11 +21,13 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The moto that {@link MotoServer} starts: its SQS queues take a lock around receive, delete and visibility
  * changes (moto's own DeleteMessage can lose a message sent meanwhile: replayed step by step by
- * {@code src/test/python/moto_delete_race.py}), and a long poll still lets sends in while it waits.
+ * {@code src/test/python/moto_delete_race.py}), and a long poll still lets sends in while it waits, also on a FIFO
+ * queue whose visible messages belong to a group in flight (where moto's own long poll spins instead of waiting).
  */
 class MotoServerIT {
 
@@ -92,5 +95,39 @@ class MotoServerIT {
         assertThat(received).extracting(Message::body).containsExactly("wake up");
         assertThat(Duration.ofNanos(sentAfter)).isLessThan(Duration.ofSeconds(5));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(8));
+    }
+
+    @Test
+    void fifoLongPollsWaitWithoutStallingSendsDeletesOrEachOther() throws Exception {
+        String queue = sqs.createQueue(b -> b.queueName("fifo-poll-" + System.nanoTime() + ".fifo")
+                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true",
+                        QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "true"))).queueUrl();
+        for (String body : List.of("a1", "a2")) {
+            sqs.sendMessage(b -> b.queueUrl(queue).messageBody(body).messageGroupId("a"));
+        }
+        Message a1 = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(1)).messages().get(0);
+        // group "a" is in flight: a2 is visible but not deliverable, the case in which moto's own poll spins
+        long t0 = System.nanoTime();
+        List<CompletableFuture<List<Message>>> polls = List.of(longPoll(queue), longPoll(queue));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> polls.stream().noneMatch(CompletableFuture::isDone));
+
+        sqs.sendMessage(b -> b.queueUrl(queue).messageBody("b1").messageGroupId("b"));
+        Duration sent = Duration.ofNanos(System.nanoTime() - t0);
+        sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(a1.receiptHandle())); // frees group "a"
+        Duration deleted = Duration.ofNanos(System.nanoTime() - t0);
+        await().atMost(Duration.ofSeconds(15)).until(() -> polls.stream().allMatch(CompletableFuture::isDone));
+        Duration polled = Duration.ofNanos(System.nanoTime() - t0);
+
+        assertThat(polls.stream().flatMap(p -> p.join().stream()).map(Message::body)).containsExactlyInAnyOrder("b1", "a2");
+        // each poll waits up to 20 s: none of these may have waited for one
+        assertThat(sent).isLessThan(Duration.ofSeconds(10));
+        assertThat(deleted).isLessThan(Duration.ofSeconds(10));
+        assertThat(polled).isLessThan(Duration.ofSeconds(15));
+    }
+
+    private static CompletableFuture<List<Message>> longPoll(String queue) {
+        return CompletableFuture.supplyAsync(
+                () -> sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(1).waitTimeSeconds(20)).messages());
     }
 }

@@ -5,7 +5,8 @@ package dev.evently.saga.events;
  * constants of {@link SagaEvents}). The order must be rejected.
  */
 public record CustomerCreditReservationFailed(String orderId, String customerId, String reason) {
-  public static final String TYPE = "CustomerCreditReservationFailed";
+  /** The CloudEvents {@code type} (and {@code event-type} attribute) of this event. */
+  public static final String TYPE = "dev.evently.saga.customer.credit-reservation-failed";
 
   public CustomerCreditReservationFailed {
     SagaEvents.requireText(orderId, "orderId");

@@ -4,7 +4,8 @@ import java.math.BigDecimal;
 
 /** An order was placed and is PENDING: the customer service must try to reserve its total. */
 public record OrderCreated(String orderId, String customerId, BigDecimal orderTotal) {
-  public static final String TYPE = "OrderCreated";
+  /** The CloudEvents {@code type} (and {@code event-type} attribute) of this event. */
+  public static final String TYPE = "dev.evently.saga.order.created";
 
   public OrderCreated {
     SagaEvents.requireText(orderId, "orderId");

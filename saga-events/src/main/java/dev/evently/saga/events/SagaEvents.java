@@ -1,21 +1,22 @@
 package dev.evently.saga.events;
 
 import java.math.BigDecimal;
-import java.util.List;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * The order/credit saga's vocabulary: the event records, their type names (the {@code event-type}
- * attribute that subscriptions filter on), and the default topic and queue names of {@code
+ * The order/credit saga's vocabulary: the event records, their type names (the CloudEvents {@code
+ * type} and the {@code event-type} attribute that subscriptions filter on), and the default topic and queue names of {@code
  * infra/topology.yaml}.
  */
 public final class SagaEvents {
-  /** Every saga event record, each registered under its simple name (= its {@code TYPE}). */
-  public static final List<Class<? extends Record>> ALL =
-      List.of(
-          OrderCreated.class,
-          OrderCancelled.class,
-          CustomerCreditReserved.class,
-          CustomerCreditReservationFailed.class);
+  /**
+   * Every saga event record by its type name (its {@code TYPE}: reverse-DNS, e.g. {@code
+   * dev.evently.saga.order.created}), in a fixed order. Register exactly these names: {@code
+   * infra/topology.yaml} filters on them.
+   */
+  public static final Map<String, Class<? extends Record>> TYPES = types();
 
   /** The topic the order service publishes OrderCreated and OrderCancelled to. */
   public static final String ORDER_EVENTS_TOPIC = "order-events";
@@ -41,6 +42,15 @@ public final class SagaEvents {
   public static final BigDecimal MAX_TOTAL = new BigDecimal("1000000000");
 
   private SagaEvents() {}
+
+  private static Map<String, Class<? extends Record>> types() {
+    Map<String, Class<? extends Record>> types = new LinkedHashMap<>();
+    types.put(OrderCreated.TYPE, OrderCreated.class);
+    types.put(OrderCancelled.TYPE, OrderCancelled.class);
+    types.put(CustomerCreditReserved.TYPE, CustomerCreditReserved.class);
+    types.put(CustomerCreditReservationFailed.TYPE, CustomerCreditReservationFailed.class);
+    return Collections.unmodifiableMap(types);
+  }
 
   /**
    * Ids must be non-blank, at most {@link #MAX_ID_LENGTH} characters and free of control characters

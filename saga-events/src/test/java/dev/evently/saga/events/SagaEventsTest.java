@@ -29,4 +29,16 @@ class SagaEventsTest {
         .hasMessage("orderTotal must have at most 2 decimal places");
     assertThatThrownBy(() -> new OrderCreated("o", "c", BigDecimal.ZERO)).hasMessage("orderTotal must be > 0");
   }
+
+  @Test
+  void typeNamesAreReverseDnsAndNameTheirRecords() {
+    assertThat(SagaEvents.TYPES.keySet())
+        .containsExactly(
+            "dev.evently.saga.order.created",
+            "dev.evently.saga.order.cancelled",
+            "dev.evently.saga.customer.credit-reserved",
+            "dev.evently.saga.customer.credit-reservation-failed");
+    assertThat(SagaEvents.TYPES.get(OrderCreated.TYPE)).isEqualTo(OrderCreated.class);
+    assertThat(SagaEvents.TYPES.get(CustomerCreditReservationFailed.TYPE)).isEqualTo(CustomerCreditReservationFailed.class);
+  }
 }
