@@ -51,6 +51,15 @@ public interface Delivery {
    */
   Map<String, String> messageAttributes();
 
+  /**
+   * True when the event carried no CloudEvents {@code time} (it is optional) and {@link
+   * dev.evently.event.Event#time()} is SNS's Timestamp or SQS's SentTimestamp instead.
+   */
+  boolean timeDerived();
+
+  /** The event's CloudEvents extension attributes (e.g. from a foreign producer), by name. */
+  Map<String, Object> extensions();
+
   /** The name of the queue the message came from. */
   String queueName();
 

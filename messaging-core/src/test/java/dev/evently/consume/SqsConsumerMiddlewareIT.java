@@ -124,4 +124,53 @@ class SqsConsumerMiddlewareIT {
     assertThat(handler.succeededIds()).containsExactly(real.id());
     assertThat(skipped).containsExactly(test.id());
   }
+
+  @Test
+  void aForeignBinaryModeEventWithoutTimeReachesItsHandlerWithTheDeliverySayingSo(TestNames names) {
+    String queue = names.queue("foreign");
+    QueueWithDlq q = aws.createQueueWithDlq(queue, 3, visibility(30));
+    List<Event<OrderCreated>> events = new CopyOnWriteArrayList<>();
+    List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    // binary mode: context attributes as ce_* message attributes, the data alone in the body; no time
+    support.sendRaw(
+        q.url(),
+        "{\"orderId\":\"f-1\",\"total\":3.5}",
+        java.util.Map.of(
+            "ce_specversion", ConsumerITSupport.string("1.0"),
+            "ce_id", ConsumerITSupport.string("foreign-1"),
+            "ce_type", ConsumerITSupport.string("OrderCreated"),
+            "ce_source", ConsumerITSupport.string("urn:python:billing"),
+            "ce_tenant", ConsumerITSupport.string("acme"),
+            "content-type", ConsumerITSupport.string("application/json")));
+
+    try (SqsConsumer consumer =
+        SqsConsumer.builder()
+            .client(sqsAsync)
+            .queueName(queue)
+            .codec(CODEC)
+            .handle(
+                OrderCreated.class,
+                (DeliveryHandler<OrderCreated>)
+                    (event, delivery) -> {
+                      events.add(event);
+                      deliveries.add(delivery);
+                    })
+            .waitTime(Duration.ofSeconds(1))
+            .meterRegistry(registry)
+            .build()
+            .start()) {
+      await().atMost(DEADLINE).until(() -> support.messagesIn(q.url()) == 0);
+    }
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.id()).isEqualTo("foreign-1");
+      assertThat(e.source()).isEqualTo("urn:python:billing");
+      assertThat(e.data().orderId()).isEqualTo("f-1");
+      assertThat(e.extensions()).containsEntry("tenant", "acme");
+    });
+    Delivery d = deliveries.get(0);
+    assertThat(d.timeDerived()).isTrue();
+    assertThat(d.extensions()).containsEntry("tenant", "acme");
+    assertThat(events.get(0).time()).isEqualTo(d.sentTimestamp().orElseThrow());
+    assertThat(support.messagesIn(q.dlqUrl())).isZero();
+  }
 }

@@ -2,7 +2,9 @@ package dev.evently.consume.internal;
 
 import dev.evently.consume.ConsumerStartException;
 import dev.evently.consume.Middleware;
+import dev.evently.event.DecodedEvent;
 import dev.evently.event.EventDecodingException;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -200,19 +202,22 @@ public final class Engine {
     dispatcher.dispatch(batch);
   }
 
+  /**
+   * Decodes structured (raw or SNS-wrapped) and binary-mode CloudEvents; an event without {@code
+   * time} takes the SNS Timestamp or SQS SentTimestamp (the delivery says so). The body is never
+   * logged, not even at DEBUG: it may hold secrets, and the error names the field at fault.
+   */
   private void decode(InFlightMessage m) {
     try {
-      m.decoded(config.codec().decode(m.message().body()));
+      long sent = m.sentTimestampMillis();
+      DecodedEvent decoded =
+          config
+              .codec()
+              .decode(m.message().body(), m.textAttributes(), sent < 0 ? null : Instant.ofEpochMilli(sent));
+      m.decoded(decoded.event(), decoded.timeDerived());
     } catch (EventDecodingException e) {
       m.undecodable(e);
-      if (LOG.isDebugEnabled()) {
-        LOG.debug(
-            "consumer '{}': undecodable body of message {} ({}): {}",
-            config.name(),
-            m.messageId(),
-            e.getMessage(),
-            m.message().body());
-      }
+      LOG.debug("consumer '{}': message {} cannot be decoded: {}", config.name(), m.messageId(), e.getMessage());
     }
   }
 

@@ -32,6 +32,7 @@ public final class InFlightMessage implements Delivery {
   private final AtomicInteger state = new AtomicInteger(QUEUED);
   private volatile long visibleAtNanos;
   private Event<?> event;
+  private boolean timeDerived;
   private EventDecodingException decodeError;
   private Map<String, String> attributes;
 
@@ -47,7 +48,39 @@ public final class InFlightMessage implements Delivery {
 
   /** Records the decoded event; called once, before the message is handed to a handler thread. */
   public void decoded(Event<?> decodedEvent) {
+    decoded(decodedEvent, false);
+  }
+
+  /** Records the decoded event and whether its time came from SNS/SQS rather than the event. */
+  public void decoded(Event<?> decodedEvent, boolean derivedTime) {
     this.event = decodedEvent;
+    this.timeDerived = derivedTime;
+  }
+
+  @Override
+  public boolean timeDerived() {
+    return timeDerived;
+  }
+
+  @Override
+  public Map<String, Object> extensions() {
+    return event == null ? Map.of() : event.extensions();
+  }
+
+  /** The String and Number message attributes, by name, as the codec reads binary-mode events. */
+  public Map<String, String> textAttributes() {
+    Map<String, MessageAttributeValue> all = message.messageAttributes();
+    if (all.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> text = new LinkedHashMap<>();
+    for (Map.Entry<String, MessageAttributeValue> e : all.entrySet()) {
+      String type = e.getValue().dataType();
+      if (e.getValue().stringValue() != null && type != null && (type.startsWith("String") || type.startsWith("Number"))) {
+        text.put(e.getKey(), e.getValue().stringValue());
+      }
+    }
+    return text;
   }
 
   /** Records why the body could not be decoded; called once, before the message is handed on. */

@@ -6,6 +6,7 @@ import dev.evently.consume.internal.Decision.Handled;
 import dev.evently.consume.internal.Decision.Outcome;
 import dev.evently.consume.internal.Decision.Policy;
 import dev.evently.consume.internal.Decision.Retry;
+import dev.evently.event.DecodeFailure;
 import dev.evently.event.EventDecodingException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -134,13 +135,15 @@ public final class Settler {
   }
 
   /**
-   * An error's message as logs at INFO and above may show it. A decoding error's message can quote
-   * the body (a parser's "Unrecognized token", a data value), so only its reason, event id and type
-   * are shown; the full message is logged at DEBUG and kept in the dead-letter attributes.
+   * An error's message as logs show it. For a decoding error only its reason, event id and type
+   * (the event's registered type; an unknown one is the sender's text and is left out); its
+   * message, which names the field at fault but never a value, is in the dead-letter attributes.
    */
   static String loggable(Throwable error) {
     if (error instanceof EventDecodingException e) {
-      return e.reason() + " (event id " + e.eventId() + ", type " + e.eventType() + ")";
+      // an unknown type is the sender's free text: not logged
+      String type = e.reason() == DecodeFailure.UNKNOWN_TYPE ? "not registered" : String.valueOf(e.eventType());
+      return e.reason() + " (event id " + e.eventId() + ", type " + type + ")";
     }
     return error == null ? "null" : String.valueOf(error.getMessage());
   }
