@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.evently.consume.Delivery;
 import dev.evently.consume.Middleware;
+import dev.evently.consume.RecordingChain;
 import dev.evently.event.Event;
 import dev.evently.jdbc.TestDatabases;
 import java.sql.Connection;
@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,28 +30,11 @@ class IdempotencyMiddlewareTest {
   }
 
   /** A chain whose next link records the event and runs {@code next}. */
-  private Middleware.Chain chain(Event<?> event, ThrowingRunnable next) {
-    return new Middleware.Chain() {
-      @Override
-      public Event<?> event() {
-        return event;
-      }
-
-      @Override
-      public Delivery delivery() {
-        throw new UnsupportedOperationException("not needed by idempotency");
-      }
-
-      @Override
-      public void proceed() throws Exception {
-        proceeded.add(event.id());
-        next.run();
-      }
-    };
-  }
-
-  interface ThrowingRunnable {
-    void run() throws Exception;
+  private Middleware.Chain chain(Event<?> event, RecordingChain.Step next) {
+    return RecordingChain.of(event, new AtomicInteger(), () -> {
+      proceeded.add(event.id());
+      next.run();
+    });
   }
 
   @Test
@@ -82,7 +66,7 @@ class IdempotencyMiddlewareTest {
     JdbcIdempotencyMiddleware idempotency = JdbcIdempotencyMiddleware.builder(ds, "billing").build();
     Event<Payment> event = Payment.event("o-1", 100);
     Event<Payment> failing = Payment.event("o-2", 100);
-    ThrowingRunnable write =
+    RecordingChain.Step write =
         () -> {
           try (PreparedStatement ps =
               JdbcIdempotencyMiddleware.currentTransaction().prepareStatement("INSERT INTO effects VALUES (?)")) {

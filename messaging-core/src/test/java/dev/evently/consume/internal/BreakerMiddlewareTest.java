@@ -7,6 +7,7 @@ import dev.evently.consume.BatchResult;
 import dev.evently.consume.CircuitBreakerPolicy;
 import dev.evently.consume.Delivery;
 import dev.evently.consume.Middleware;
+import dev.evently.consume.RecordingChain;
 import dev.evently.event.Event;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -32,29 +33,8 @@ class BreakerMiddlewareTest {
   private final BreakerMiddleware middleware = new BreakerMiddleware(CircuitBreakerPolicy.of(breaker));
   private final AtomicInteger calls = new AtomicInteger();
 
-  interface Step {
-    void run() throws Exception;
-  }
-
-  private Middleware.Chain chain(Step next) {
-    Event<Note> event = Event.of("Note", "test", new Note("x"));
-    return new Middleware.Chain() {
-      @Override
-      public Event<?> event() {
-        return event;
-      }
-
-      @Override
-      public Delivery delivery() {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public void proceed() throws Exception {
-        calls.incrementAndGet();
-        next.run();
-      }
-    };
+  private Middleware.Chain chain(RecordingChain.Step next) {
+    return RecordingChain.of(Event.of("Note", "test", new Note("x")), calls, next);
   }
 
   @Test
