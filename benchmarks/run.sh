@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs the consumer/publisher benchmarks and writes benchmarks/target/results.json.
 #
-#   benchmarks/run.sh [--quick] [--runs N] [--jdk DIR]
+#   benchmarks/run.sh [--quick] [--runs N] [--jdk DIR] [--http netty|crt] [--md5 on|off]
 #
 # Every run is a fresh JVM; the variants of a benchmark alternate (A B C A B C ...), each runs
 # --runs times (default 3) and the report gives medians. ElasticMQ (SQS only, one separate JVM,
 # warmed up before any timing) serves the consumer benchmarks; moto_server serves the paths through
 # SNS. --quick uses fewer messages and finishes in under 5 minutes on 2 cores. --jdk runs every
 # benchmark JVM on another JDK (e.g. --jdk /usr/lib/jvm/temurin-25-jdk-amd64); the build stays on Java 17.
+# --http crt gives every variant the AWS CRT HTTP client instead of Netty, --md5 off turns off the
+# SDK's MD5 check of received SQS messages for every variant (the evaluation in docs/BENCHMARKS.md).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,13 +17,17 @@ cd "$ROOT"
 MODE=full
 RUNS=3
 JDK=""
+HTTP=netty
+MD5=on
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) MODE=quick ;;
     --runs) RUNS="$2"; shift ;;
     --jdk) JDK="$2"; shift ;;
+    --http) HTTP="$2"; shift ;;
+    --md5) MD5="$2"; shift ;;
     -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
-    *) echo "unknown option: $1 (usage: benchmarks/run.sh [--quick] [--runs N] [--jdk DIR])" >&2; exit 2 ;;
+    *) echo "unknown option: $1 (usage: benchmarks/run.sh [--quick] [--runs N] [--jdk DIR] [--http netty|crt] [--md5 on|off])" >&2; exit 2 ;;
   esac
   shift
 done
@@ -58,7 +64,7 @@ echo "== benchmark JVMs: $("$JAVA" -version 2>&1 | head -1)"
 B1_VARIANTS="${B1_VARIANTS/SAME_HELD_50/$(java -cp "$CP" dev.evently.bench.Main same-held 50)}"
 B1_VARIANTS="${B1_VARIANTS/SAME_HELD_10/$(java -cp "$CP" dev.evently.bench.Main same-held 10)}"
 JAVA_OPTS=(-Xmx512m -XX:+UseG1GC -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
-  -Dorg.slf4j.simpleLogger.showDateTime=true)
+  -Dorg.slf4j.simpleLogger.showDateTime=true -Dbench.http="$HTTP" -Dbench.md5="$MD5")
 RESULTS="$OUT/results.jsonl"
 LOG="$OUT/bench.log"
 : > "$RESULTS"

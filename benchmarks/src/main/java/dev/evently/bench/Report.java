@@ -317,6 +317,8 @@ final class Report {
       m.put("cpu", "unknown");
     }
     m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    m.put("http_client", System.getProperty("bench.http", "netty"));
+    m.put("sqs_md5_check", System.getProperty("bench.md5", "on"));
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     return m;
   }
