@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs the consumer/publisher benchmarks and writes benchmarks/target/results.json.
 #
-#   benchmarks/run.sh [--quick] [--runs N]
+#   benchmarks/run.sh [--quick] [--runs N] [--only-b6]
 #
 # Every run is a fresh JVM; the variants of a benchmark alternate (A B C A B C ...), each runs
 # --runs times (default 3) and the report gives medians. ElasticMQ (SQS only, one separate JVM,
 # warmed up before any timing) serves the consumer benchmarks; moto_server serves the paths through
-# SNS. --quick uses fewer messages and finishes in under 5 minutes on 2 cores.
+# SNS. --quick uses fewer messages and finishes in under 5 minutes on 2 cores. B6 (the outbox relay)
+# also needs PostgreSQL at 127.0.0.1:5432 (trust, database test); --only-b6 runs just B6 and the B3
+# raw PublishBatch ceiling it is compared with.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,8 +19,9 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) MODE=quick ;;
     --runs) RUNS="$2"; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
-    *) echo "unknown option: $1 (usage: benchmarks/run.sh [--quick] [--runs N])" >&2; exit 2 ;;
+    --only-b6) ONLY_B6=1 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1 (usage: benchmarks/run.sh [--quick] [--runs N] [--only-b6])" >&2; exit 2 ;;
   esac
   shift
 done
@@ -38,6 +41,11 @@ else
   B4_BATCHES=60; B4_E2E_MSGS=200
   B4ACK_VARIANTS="ours-10 sca-10 raw-w1"; B4E2E_VARIANTS="ours raw"; B4STOP_VARIANTS="ours-10 sca-10"
 fi
+
+# B6: outbox relay throughput (rows committed beforehand) and commit-to-publish latency at low load
+if [ "$MODE" = quick ]; then B6_MSGS=2000; B6_WARMUP=300; B6_LAT_MSGS=100; else B6_MSGS=8000; B6_WARMUP=500; B6_LAT_MSGS=300; fi
+ONLY_B6="${ONLY_B6:-0}"
+if [ "$ONLY_B6" = 1 ]; then EMQ_WARMUP=0; fi
 
 OUT="$ROOT/benchmarks/target"
 echo "== building the benchmarks module ($MODE mode, $RUNS runs per variant)"
@@ -101,6 +109,9 @@ FAILED=0
 # run_group BENCH "VARIANTS" ARGS...: RUNS rounds, each round every variant once, each in a fresh JVM.
 run_group() {
   local bench="$1" variants="$2"; shift 2
+  if [ "$ONLY_B6" = 1 ]; then  # B6 and the B3 raw PublishBatch ceiling it is compared with
+    case "$bench" in b6|b6lat) ;; b3) variants="$(echo "$variants" | tr ' ' '\n' | { grep '^raw-batch-' || true; } | tr '\n' ' ')" ;; *) variants="" ;; esac
+  fi
   for r in $(seq 1 "$RUNS"); do
     for v in $variants; do
       local line t0=$SECONDS
@@ -132,6 +143,9 @@ echo "== B4 end-to-end latency publish -> handler through SNS -> SQS on moto (20
 run_group b4e2e "$B4E2E_VARIANTS" --endpoint "$MOTO" --messages "$B4_E2E_MSGS" --rate 20
 echo "== B4 idle shutdown"
 run_group b4stop "$B4STOP_VARIANTS" --endpoint "$EMQ"
+echo "== B6 outbox relay on PostgreSQL through SNS on moto: rows/s by 1 and 2 relays ($B6_MSGS rows), commit-to-publish latency"
+run_group b6 "relay-1 relay-2" --endpoint "$MOTO" --messages "$B6_MSGS" --warmup "$B6_WARMUP"
+run_group b6lat "relay-1" --endpoint "$MOTO" --messages "$B6_LAT_MSGS" --warmup 20 --rate 10
 echo "== benchmarks took $(( $(date +%s) - START )) s"
 
 java "${JAVA_OPTS[@]}" -cp "$CP" dev.evently.bench.Main report "$RESULTS" "$OUT/results.json" "$OUT/benchmarks.png" "$MODE"

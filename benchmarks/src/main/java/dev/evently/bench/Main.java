@@ -16,6 +16,9 @@ import java.util.Map;
  * b4ack &lt;raw-w1|sca-10|ours-10&gt; --endpoint URL --batches B --per-batch K --gap-ms G
  * b4e2e &lt;raw|ours&gt; --endpoint MOTO --messages N --rate R
  * b4stop &lt;sca-10|ours-10&gt; --endpoint URL
+ * b6 &lt;relay-K&gt; --endpoint MOTO --messages N --warmup M       (K outbox relays on one PostgreSQL table)
+ * b6lat &lt;relay-1&gt; --endpoint MOTO --messages N --warmup M --rate R   (commit-to-publish, writer in another JVM)
+ * b6writer &lt;schema&gt; --messages N --rate R                     (that writer)
  * report &lt;results.jsonl&gt; &lt;results.json&gt; &lt;chart.png&gt; &lt;mode&gt;
  * </pre>
  */
@@ -64,6 +67,18 @@ public final class Main {
       case "b4stop":
         result = ConsumerBench.idleShutdown(args[1], opts.get("endpoint"));
         break;
+      case "b6":
+        result =
+            OutboxBench.throughput(args[1], opts.get("endpoint"), intOpt(opts, "warmup", 500), intOpt(opts, "messages", 5000));
+        break;
+      case "b6lat":
+        result =
+            OutboxBench.latency(
+                args[1], opts.get("endpoint"), intOpt(opts, "warmup", 20), intOpt(opts, "messages", 200), intOpt(opts, "rate", 10));
+        break;
+      case "b6writer":
+        OutboxBench.writer(args[1], intOpt(opts, "messages", 200), intOpt(opts, "rate", 10));
+        return;
       default:
         throw new IllegalArgumentException("unknown benchmark: " + bench);
     }
