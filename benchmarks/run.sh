@@ -43,7 +43,9 @@ else
 fi
 
 # B6: outbox relay throughput (rows committed beforehand) and commit-to-publish latency at low load
-if [ "$MODE" = quick ]; then B6_MSGS=2000; B6_WARMUP=300; B6_LAT_MSGS=100; else B6_MSGS=8000; B6_WARMUP=500; B6_LAT_MSGS=300; fi
+# (relay-K-nosns, full mode: the relays and PostgreSQL alone, publishing to nothing: a diagnostic)
+if [ "$MODE" = quick ]; then B6_MSGS=2000; B6_WARMUP=300; B6_LAT_MSGS=100; B6_VARIANTS="relay-1 relay-2"
+else B6_MSGS=8000; B6_WARMUP=500; B6_LAT_MSGS=300; B6_VARIANTS="relay-1 relay-2 relay-1-nosns relay-2-nosns"; fi
 ONLY_B6="${ONLY_B6:-0}"
 if [ "$ONLY_B6" = 1 ]; then EMQ_WARMUP=0; fi
 
@@ -144,7 +146,7 @@ run_group b4e2e "$B4E2E_VARIANTS" --endpoint "$MOTO" --messages "$B4_E2E_MSGS" -
 echo "== B4 idle shutdown"
 run_group b4stop "$B4STOP_VARIANTS" --endpoint "$EMQ"
 echo "== B6 outbox relay on PostgreSQL through SNS on moto: rows/s by 1 and 2 relays ($B6_MSGS rows), commit-to-publish latency"
-run_group b6 "relay-1 relay-2" --endpoint "$MOTO" --messages "$B6_MSGS" --warmup "$B6_WARMUP"
+run_group b6 "$B6_VARIANTS" --endpoint "$MOTO" --messages "$B6_MSGS" --warmup "$B6_WARMUP"
 run_group b6lat "relay-1" --endpoint "$MOTO" --messages "$B6_LAT_MSGS" --warmup 20 --rate 10
 echo "== benchmarks took $(( $(date +%s) - START )) s"
 

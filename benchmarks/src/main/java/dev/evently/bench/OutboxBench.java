@@ -41,10 +41,13 @@ final class OutboxBench {
   /**
    * {@code relay-K}: commits {@code warmup + messages} rows (the events of B3: no subject, so no
    * order between them), starts K relays on the table, and times the publication (SNS accepted)
-   * of the last {@code messages}.
+   * of the last {@code messages}. Diagnostics: {@code relay-K-nosns} relays to a publisher that
+   * accepts at once without sending, to see the relay and the database alone.
    */
   static Result throughput(String variant, String endpoint, int warmup, int messages) throws Exception {
-    int relays = Integer.parseInt(variant.substring("relay-".length()));
+    String[] parts = variant.split("-");
+    int relays = Integer.parseInt(parts[1]);
+    boolean noSns = parts.length > 2 && parts[2].equals("nosns");
     EventCodec codec = BenchEvent.codec();
     SnsAsyncClient control = Aws.sns(endpoint);
     String topicArn = control.createTopic(r -> r.name(Aws.uniqueName("b6-" + variant))).join().topicArn();
@@ -69,7 +72,16 @@ final class OutboxBench {
     long cpu0 = 0;
     for (int r = 0; r < relays; r++) {
       EventPublisher publisher =
-          new Counting(OursPublisher.create(Aws.sns(endpoint), topicArn, codec, total), accepted, warmup, total, marks);
+          new Observed(
+              noSns ? new NoSns() : OursPublisher.create(Aws.sns(endpoint), topicArn, codec, total),
+              m -> {
+                long n = accepted.incrementAndGet();
+                if (n == warmup + 1) {
+                  marks[0] = System.nanoTime();
+                } else if (n == total) {
+                  marks[1] = System.nanoTime();
+                }
+              });
       publishers.add(publisher);
       started.add(OutboxRelay.builder().dataSource(ds).outbox(outbox).publishers(Map.of(TOPIC, publisher)).build());
     }
@@ -111,7 +123,10 @@ final class OutboxBench {
     String schema = Aws.uniqueName("b6lat").replace('-', '_').toLowerCase();
     HikariDataSource ds = database(schema, 6);
     Map<String, Long> acceptedMicros = new ConcurrentHashMap<>();
-    EventPublisher publisher = new Timing(OursPublisher.create(sns, topicArn, codec, messages), acceptedMicros);
+    EventPublisher publisher =
+        new Observed(
+            OursPublisher.create(sns, topicArn, codec, warmup + messages),
+            m -> acceptedMicros.putIfAbsent(m.eventId(), ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now())));
     OutboxRelay relay =
         OutboxRelay.builder().dataSource(ds).outbox(Outbox.builder().codec(codec).build())
             .publishers(Map.of(TOPIC, publisher)).build();
@@ -213,24 +228,19 @@ final class OutboxBench {
     }
   }
 
-  /** Counts the messages SNS accepted; notes when the count passes {@code from} and reaches {@code to}. */
-  private record Counting(EventPublisher delegate, AtomicLong accepted, long from, long to, long[] marks)
+  /** Calls {@code accepted} with each message SNS accepted. */
+  private record Observed(EventPublisher delegate, java.util.function.Consumer<EncodedMessage> accepted)
       implements EventPublisher {
     @Override
     public CompletableFuture<String> publish(Event<?> event) {
-      throw new UnsupportedOperationException();
+      throw new UnsupportedOperationException("the relay publishes stored messages");
     }
 
     @Override
     public CompletableFuture<String> publishEncoded(EncodedMessage message) {
       return delegate.publishEncoded(message).whenComplete((id, error) -> {
         if (error == null) {
-          long n = accepted.incrementAndGet();
-          if (n == from + 1) {
-            marks[0] = System.nanoTime();
-          } else if (n == to) {
-            marks[1] = System.nanoTime();
-          }
+          accepted.accept(message);
         }
       });
     }
@@ -241,8 +251,8 @@ final class OutboxBench {
     }
   }
 
-  /** Notes when SNS accepted each message (epoch micros). */
-  private record Timing(EventPublisher delegate, Map<String, Long> acceptedMicros) implements EventPublisher {
+  /** Diagnostics only ({@code relay-K-nosns}): accepts every message at once, sending nothing. */
+  private static final class NoSns implements EventPublisher {
     @Override
     public CompletableFuture<String> publish(Event<?> event) {
       throw new UnsupportedOperationException();
@@ -250,16 +260,10 @@ final class OutboxBench {
 
     @Override
     public CompletableFuture<String> publishEncoded(EncodedMessage message) {
-      return delegate.publishEncoded(message).whenComplete((id, error) -> {
-        if (error == null) {
-          acceptedMicros.putIfAbsent(message.eventId(), ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
-        }
-      });
+      return CompletableFuture.completedFuture("not-sent");
     }
 
     @Override
-    public void close() {
-      delegate.close();
-    }
+    public void close() {}
   }
 }

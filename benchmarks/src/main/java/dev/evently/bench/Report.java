@@ -145,6 +145,8 @@ final class Report {
     put(r, "b6_relay_msg_per_s", value(medians, "b6/relay-1", t));
     put(r, "b6_relay_vs_raw_batch", ratio(value(medians, "b6/relay-1", t), best(medians, "b3", v -> v.startsWith("raw-batch-"), t)));
     put(r, "b6_two_relays_vs_one", ratio(value(medians, "b6/relay-2", t), value(medians, "b6/relay-1", t)));
+    // diagnostic (full mode): the same without SNS, i.e. the relays and PostgreSQL alone
+    put(r, "b6_two_relays_vs_one_nosns", ratio(value(medians, "b6/relay-2-nosns", t), value(medians, "b6/relay-1-nosns", t)));
     put(r, "b6_commit_to_publish_p50_ms", value(medians, "b6lat/relay-1", "commit_to_publish_p50_ms"));
     put(r, "b6_commit_to_publish_p99_ms", value(medians, "b6lat/relay-1", "commit_to_publish_p99_ms"));
     return r;
