@@ -1,27 +1,29 @@
 #!/usr/bin/env bash
 # Runs the consumer/publisher benchmarks and writes benchmarks/target/results.json.
 #
-#   benchmarks/run.sh [--quick] [--runs N] [--only-b6]
+#   benchmarks/run.sh [--quick] [--runs N]
 #
 # Every run is a fresh JVM; the variants of a benchmark alternate (A B C A B C ...), each runs
 # --runs times (default 3) and the report gives medians. ElasticMQ (SQS only, one separate JVM,
 # warmed up before any timing) serves the consumer benchmarks; moto_server serves the paths through
-# SNS. --quick uses fewer messages and finishes in under 5 minutes on 2 cores. B6 (the outbox relay)
-# also needs PostgreSQL at 127.0.0.1:5432 (trust, database test); --only-b6 runs just B6 and the B3
-# raw PublishBatch ceiling it is compared with.
+# SNS. --quick uses fewer messages and finishes in under 5 minutes on 2 cores.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+# B6 (the outbox relay) also needs PostgreSQL at 127.0.0.1:5432 (trust, database test).
+# --only-b6 (anywhere among the options) runs just B6 and the B3 raw PublishBatch ceiling it is compared with.
+ONLY_B6=0; ARGS=()
+for a in "$@"; do if [ "$a" = --only-b6 ]; then ONLY_B6=1; else ARGS+=("$a"); fi; done
+set -- ${ARGS[@]+"${ARGS[@]}"}
 MODE=full
 RUNS=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) MODE=quick ;;
     --runs) RUNS="$2"; shift ;;
-    --only-b6) ONLY_B6=1 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
-    *) echo "unknown option: $1 (usage: benchmarks/run.sh [--quick] [--runs N] [--only-b6])" >&2; exit 2 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1 (usage: benchmarks/run.sh [--quick] [--runs N])" >&2; exit 2 ;;
   esac
   shift
 done
@@ -46,7 +48,6 @@ fi
 # (relay-K-nosns, full mode: the relays and PostgreSQL alone, publishing to nothing: a diagnostic)
 if [ "$MODE" = quick ]; then B6_MSGS=2000; B6_WARMUP=300; B6_LAT_MSGS=100; B6_VARIANTS="relay-1 relay-2"
 else B6_MSGS=8000; B6_WARMUP=500; B6_LAT_MSGS=300; B6_VARIANTS="relay-1 relay-2 relay-1-nosns relay-2-nosns"; fi
-ONLY_B6="${ONLY_B6:-0}"
 if [ "$ONLY_B6" = 1 ]; then EMQ_WARMUP=0; fi
 
 OUT="$ROOT/benchmarks/target"

@@ -10,15 +10,15 @@ import java.util.Map;
  *
  * <pre>
  * elasticmq &lt;port&gt; [--warmup N]                    ElasticMQ server JVM
+ * b6 &lt;relay-K&gt; --endpoint MOTO --messages N --warmup M       (K outbox relays on one PostgreSQL table)
+ * b6lat &lt;relay-1&gt; --endpoint MOTO --messages N --warmup M --rate R   (commit-to-publish, writer in another JVM)
+ * b6writer &lt;schema&gt; --messages N --rate R                     (that writer)
  * b1 &lt;raw-wW|sca-N|ours-N&gt; --endpoint URL --messages N --warmup M
  * b2 &lt;raw-pN|sca-N|ours-N&gt; --endpoint URL --messages N --warmup M   (20 ms handler; B5 memory)
  * b3 &lt;sequential|raw-batch-C|ours&gt; --endpoint MOTO --messages N --warmup M
  * b4ack &lt;raw-w1|sca-10|ours-10&gt; --endpoint URL --batches B --per-batch K --gap-ms G
  * b4e2e &lt;raw|ours&gt; --endpoint MOTO --messages N --rate R
  * b4stop &lt;sca-10|ours-10&gt; --endpoint URL
- * b6 &lt;relay-K&gt; --endpoint MOTO --messages N --warmup M       (K outbox relays on one PostgreSQL table)
- * b6lat &lt;relay-1&gt; --endpoint MOTO --messages N --warmup M --rate R   (commit-to-publish, writer in another JVM)
- * b6writer &lt;schema&gt; --messages N --rate R                     (that writer)
  * report &lt;results.jsonl&gt; &lt;results.json&gt; &lt;chart.png&gt; &lt;mode&gt;
  * </pre>
  */
