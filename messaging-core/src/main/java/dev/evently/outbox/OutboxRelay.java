@@ -22,52 +22,51 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes the events that committed transactions wrote into the {@link Outbox}, through one
  * {@link EventPublisher} per topic, and marks them published. Each row's stored message (body and
- * attributes) is handed to {@link EventPublisher#publishEncoded} as it is, never decoded; rows
- * written by an older version of the table are published as that version did.
+ * attributes) goes to {@link EventPublisher#publishEncoded} as it is, never decoded; rows written
+ * by an older version of the table are published as that version did.
  *
- * <p><b>Claiming.</b> Each batch runs in one transaction: it locks up to {@code batchSize} pending
- * rows in id order with {@code SELECT ... FOR UPDATE SKIP LOCKED}, publishes them, and marks them
- * published (or, with a zero retention, deletes them) before committing. Several relays, in one
- * process or many, therefore never publish the same row concurrently; on PostgreSQL each takes the
- * rows the others have not locked. On H2 the relay uses plain {@code FOR UPDATE}: relays on H2
- * take turns, a relay waiting longer than H2's {@code LOCK_TIMEOUT} logs the timeout and polls
- * again later. Pending rows are found by state ({@code published_at IS NULL}), never by "id
- * greater than the last one seen", so a row whose transaction commits late is not skipped.
+ * <p><b>Claiming.</b> A batch is one transaction: lock up to {@code batchSize} pending rows in id
+ * order ({@code SELECT ... FOR UPDATE SKIP LOCKED}), publish them, mark them published (or delete
+ * them, with a zero retention), commit. Relays in one process or many never publish a row
+ * concurrently; on PostgreSQL each takes the rows the others have not locked, and one relay works
+ * on {@link Builder#concurrency(int) two} batches at once by default (so SNS is not idle while a
+ * batch is marked and the next claimed). On H2 ({@code FOR UPDATE} only) relays take turns and
+ * work on one batch. Rows are found by state ({@code published_at IS NULL}), never by "id greater
+ * than the last one seen", so a row whose transaction commits late is not skipped.
  *
  * <p><b>Order per key.</b> Rows with the same key (the event's subject) are published in id order:
- * a row is held back while an older row with its key is still pending anywhere (locked by another
- * relay, or waiting for a retry), and within a batch a key's rows are published one after the other
- * and stop at the first failure. Rows without a subject have no order.
+ * a row is held back while an older row with its key is pending anywhere (locked by another batch,
+ * or waiting for a retry); within a batch a key's rows go one after the other and stop at the
+ * first failure. Rows without a subject have no order.
  *
- * <p><b>Failures.</b> A row that fails to publish (SNS unreachable or throttling, a full publisher,
- * a timeout, no publisher for its topic) stays pending with {@code attempts} incremented, {@code
- * last_error} set and {@code next_attempt_at} pushed back by the {@link Builder#retryBackoff retry
- * backoff}; it is retried for ever, so nothing is lost, and it holds back the newer rows of its key.
+ * <p><b>Failures.</b> A row that fails to publish (SNS unreachable or throttling, a full
+ * publisher, a timeout, no publisher for its topic) stays pending with {@code attempts}
+ * incremented, {@code last_error} set and {@code next_attempt_at} pushed back by the {@link
+ * Builder#retryBackoff retry backoff}; it is retried for ever and holds back the newer rows of its
+ * key. A whole call SNS refuses (access denied, topic not found) is about the topic or the
+ * credentials, not the event, and is retried too.
  *
- * <p><b>Parked rows.</b> A row whose event the publisher refused for good (a non-{@link
+ * <p><b>Parked rows.</b> A row the publisher refused for good (a non-{@link
  * PublishException#retryable() retryable} {@code PublishException} not caused by an AWS SDK
- * exception, e.g. too large for SNS, or an {@link IllegalArgumentException}, e.g. a FIFO group id
- * SNS would refuse) would fail the same way for ever and hold its key back for ever. It is parked
- * instead: {@code parked_at} and {@code last_error} are set, it is logged at ERROR (event id, type,
- * topic, subject and reason; never the payload) and counted in {@code evently.outbox.parked}, it is
- * never picked again nor purged, and the newer rows of its key go ahead. {@link #parked(int)} lists
- * parked rows, {@link #retryParked(String)} makes one pending again. A whole call SNS refuses
- * (access denied, topic not found) is about the topic or the credentials, not the event, and is
- * retried like an outage. Delivery is at least once: a relay that dies after publishing but before
- * committing, or a publish that times out but later succeeds, publishes the row again. Consumers
- * deduplicate by event id.
+ * exception, e.g. too large, or an {@link IllegalArgumentException}, e.g. a FIFO group id SNS
+ * would refuse) is parked: {@code parked_at} and {@code last_error} are set, it is logged at ERROR
+ * (event id, type, topic, subject, reason; never the payload) and counted in {@code
+ * evently.outbox.parked}, never picked again nor purged, and the newer rows of its key go ahead.
+ * {@link #parked(int)} lists them, {@link #retryParked(String)} makes one pending again.
+ * Delivery is at least once: a relay that dies after publishing but before committing, or a
+ * publish that times out but later succeeds, publishes the row again; consumers deduplicate.
  *
- * <p><b>Latency.</b> While rows flow the relay polls again at once; when a poll finds nothing, the
- * interval doubles from the minimum to the maximum poll interval (cheap when idle). It is woken at
- * once, and then polls at the minimum interval again, by: a write through the {@link Outbox} it was
- * built with (same process); on PostgreSQL, the notification every {@code Outbox} write sends on
- * commit, from any process: the relay {@code LISTEN}s on a connection of its own, held from the
- * pool while it runs. When that connection drops the relay keeps polling and listens again after a
- * short backoff. On H2 it polls.
+ * <p><b>Latency.</b> While rows flow the relay polls again at once; after an empty poll the
+ * interval doubles from the minimum to the maximum poll interval. It is woken at once by a write
+ * through its own {@link Outbox} (same process) and, on PostgreSQL, by the notification every
+ * {@code Outbox} write sends on commit, from any process: the relay {@code LISTEN}s on a
+ * connection of its own. When that connection drops it keeps polling and listens again after a
+ * short backoff. On H2 it polls. While it runs on PostgreSQL it holds up to {@code concurrency} +
+ * 1 pool connections.
  *
- * <p>Thread-safe. {@link #start()} runs the loop on one daemon thread (plus the listener's on
- * PostgreSQL); {@link #close()} stops them and waits for the current batch; the publishers are not
- * closed (the caller owns them).
+ * <p>Thread-safe. {@link #start()} runs the loop on {@code concurrency} daemon threads (plus the
+ * listener's); {@link #close()} stops them and waits for the current batches; the publishers are
+ * not closed (the caller owns them).
  */
 public final class OutboxRelay implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
@@ -81,6 +80,7 @@ public final class OutboxRelay implements AutoCloseable {
   private final Duration minPoll;
   private final Duration maxPoll;
   private final Duration publishTimeout;
+  private final int concurrency;
   private final Duration retention;
   private final Clock clock;
   private final Runnable wakeListener = this::wakeUp;
@@ -97,6 +97,7 @@ public final class OutboxRelay implements AutoCloseable {
     this.minPoll = b.minPoll;
     this.maxPoll = b.maxPoll;
     this.publishTimeout = b.publishTimeout;
+    this.concurrency = dialect == Dialect.POSTGRESQL ? b.concurrency : 1;
     this.retention = b.retention;
     this.clock = b.clock;
     this.cycle =
@@ -115,7 +116,7 @@ public final class OutboxRelay implements AutoCloseable {
       if (loop != null || closed) {
         throw new IllegalStateException(closed ? "relay closed" : "relay already started");
       }
-      loop = new RelayLoop(cycle::run, this::purgeIfDue, minPoll, maxPoll, table.table());
+      loop = new RelayLoop(cycle::run, this::purgeIfDue, minPoll, maxPoll, table.table(), concurrency);
       outbox.onPublish(wakeListener);
       if (table.dialect() == Dialect.POSTGRESQL) {
         listener = new PgListener(dataSource, table, wakeListener, LISTEN_RECONNECT);
@@ -125,7 +126,7 @@ public final class OutboxRelay implements AutoCloseable {
     }
   }
 
-  /** Stops the loop and the listener and waits for the batch in flight; idempotent. */
+  /** Stops the loop and the listener and waits for the batches in flight; idempotent. */
   @Override
   public void close() {
     RelayLoop l;
@@ -164,25 +165,25 @@ public final class OutboxRelay implements AutoCloseable {
 
   private void purgeIfDue() {
     Instant now = clock.instant();
-    if (retention.isZero() || Duration.between(lastPurge, now).compareTo(PURGE_INTERVAL) < 0) {
-      return;
+    synchronized (lifecycle) { // one worker purges
+      if (retention.isZero() || Duration.between(lastPurge, now).compareTo(PURGE_INTERVAL) < 0) {
+        return;
+      }
+      lastPurge = now;
     }
-    lastPurge = now;
     purgePublished();
   }
 
+  /** The cycles the loop runs at once: as configured on PostgreSQL, 1 on H2. */
+  public int concurrency() {
+    return concurrency;
+  }
+
   /**
-   * A row the relay parked: the publisher refused its event for good (see the class comment). It
-   * stays in the table, unpublished and never retried, until {@link #retryParked(String)}.
-   *
-   * @param eventId the event's id
-   * @param type the event's type
-   * @param topic the logical topic it was written for
-   * @param subject its ordering key, or null
-   * @param attempts publish attempts so far
-   * @param parkedAt when it was parked
-   * @param reason the publisher's failure, e.g. {@code PublishException: event ... is 300012 bytes,
-   *     more than maxMessageBytes 262144; not sent} (never the payload)
+   * A row the relay parked (see the class comment): unpublished and never retried until {@link
+   * #retryParked(String)}. {@code topic} is the logical topic it was written for, {@code subject}
+   * its ordering key or null, {@code reason} the publisher's failure, e.g. {@code PublishException:
+   * event ... is 300012 bytes, more than maxMessageBytes 262144; not sent} (never the payload).
    */
   public record ParkedEvent(
       String eventId, String type, String topic, String subject, int attempts, Instant parkedAt, String reason) {}
@@ -261,8 +262,8 @@ public final class OutboxRelay implements AutoCloseable {
 
   /**
    * Builder; {@link #dataSource}, {@link #outbox} and the publishers are required. Defaults: batch
-   * 100, poll 10 ms..1 s, retry backoff 1 s doubling to 5 min (20% jitter), publish timeout 30 s,
-   * retention 1 day.
+   * 100, concurrency 2 (PostgreSQL), poll 10 ms..1 s, retry backoff 1 s doubling to 5 min (20%
+   * jitter), publish timeout 30 s, retention 1 day.
    */
   public static final class Builder {
     private DataSource dataSource;
@@ -273,13 +274,14 @@ public final class OutboxRelay implements AutoCloseable {
     private Duration maxPoll = Duration.ofSeconds(1);
     private Backoff retryBackoff = Backoff.exponential(Duration.ofSeconds(1), Duration.ofMinutes(5));
     private Duration publishTimeout = Duration.ofSeconds(30);
+    private int concurrency = 2;
     private Duration retention = Duration.ofDays(1);
     private MeterRegistry meterRegistry;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
 
-    /** The database holding the outbox table (on PostgreSQL the relay holds one of its connections to listen). */
+    /** The database holding the outbox table. */
     public Builder dataSource(DataSource dataSource) {
       this.dataSource = Checks.notNull(dataSource, "dataSource");
       return this;
@@ -293,10 +295,7 @@ public final class OutboxRelay implements AutoCloseable {
 
     /** The publisher for each topic name; a topic without one fails its rows (they are retried). */
     public Builder publishers(Map<String, ? extends EventPublisher> byTopic) {
-      if (byTopic == null) {
-        throw new IllegalArgumentException("publishers must not be null");
-      }
-      Map<String, EventPublisher> copy = Map.copyOf(byTopic);
+      Map<String, EventPublisher> copy = Map.copyOf(Checks.notNull(byTopic, "publishers"));
       return publishers(copy::get);
     }
 
@@ -347,6 +346,20 @@ public final class OutboxRelay implements AutoCloseable {
         throw new IllegalArgumentException("publishTimeout must be >= 1 ms");
       }
       this.publishTimeout = publishTimeout;
+      return this;
+    }
+
+    /**
+     * PostgreSQL: how many batches the loop works on at once, each in its own transaction on its
+     * own connection, so one publishes while another claims or commits (SNS is not left idle
+     * between batches). They take different rows ({@code SKIP LOCKED}) and keep the order per key
+     * as separate relays do. H2 always uses 1. Default 2.
+     */
+    public Builder concurrency(int concurrency) {
+      if (concurrency < 1 || concurrency > 16) {
+        throw new IllegalArgumentException("concurrency must be 1..16");
+      }
+      this.concurrency = concurrency;
       return this;
     }
 
