@@ -46,8 +46,8 @@ fi
 
 # B6: outbox relay throughput (rows committed beforehand) and commit-to-publish latency at low load
 # (relay-K-nosns, full mode: the relays and PostgreSQL alone, publishing to nothing: a diagnostic)
-if [ "$MODE" = quick ]; then B6_MSGS=2000; B6_WARMUP=300; B6_LAT_MSGS=100; B6_VARIANTS="relay-1 relay-2"
-else B6_MSGS=8000; B6_WARMUP=500; B6_LAT_MSGS=300; B6_VARIANTS="relay-1 relay-2 relay-1-nosns relay-2-nosns"; fi
+if [ "$MODE" = quick ]; then B6_MSGS=2000; B6_WARMUP=500; B6_LAT_MSGS=100; B6_VARIANTS="relay-1 relay-2"
+else B6_MSGS=8000; B6_WARMUP=1000; B6_LAT_MSGS=300; B6_VARIANTS="relay-1 relay-2 relay-1-nosns relay-2-nosns"; fi
 if [ "$ONLY_B6" = 1 ]; then EMQ_WARMUP=0; fi
 
 OUT="$ROOT/benchmarks/target"

@@ -42,12 +42,14 @@ final class OutboxBench {
    * {@code relay-K}: commits {@code warmup + messages} rows (the events of B3: no subject, so no
    * order between them), starts K relays on the table, and times the publication (SNS accepted)
    * of the last {@code messages}. Diagnostics: {@code relay-K-nosns} relays to a publisher that
-   * accepts at once without sending, to see the relay and the database alone.
+   * accepts at once without sending, to see the relay and the database alone; {@code relay-K-cN}
+   * (also {@code relay-K-nosns-cN}) sets each relay's concurrency to N instead of its default.
    */
   static Result throughput(String variant, String endpoint, int warmup, int messages) throws Exception {
     String[] parts = variant.split("-");
     int relays = Integer.parseInt(parts[1]);
-    boolean noSns = parts.length > 2 && parts[2].equals("nosns");
+    boolean noSns = variant.contains("-nosns");
+    int concurrency = variant.contains("-c") ? Integer.parseInt(variant.substring(variant.indexOf("-c") + 2)) : 0;
     EventCodec codec = BenchEvent.codec();
     SnsAsyncClient control = Aws.sns(endpoint);
     String topicArn = control.createTopic(r -> r.name(Aws.uniqueName("b6-" + variant))).join().topicArn();
@@ -83,7 +85,8 @@ final class OutboxBench {
                 }
               });
       publishers.add(publisher);
-      started.add(OutboxRelay.builder().dataSource(ds).outbox(outbox).publishers(Map.of(TOPIC, publisher)).build());
+      OutboxRelay.Builder relay = OutboxRelay.builder().dataSource(ds).outbox(outbox).publishers(Map.of(TOPIC, publisher));
+      started.add((concurrency > 0 ? relay.concurrency(concurrency) : relay).build());
     }
     cpu0 = Result.cpuNanos();
     started.forEach(OutboxRelay::start);

@@ -28,10 +28,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Claiming.</b> A batch is one transaction: lock up to {@code batchSize} pending rows in id
  * order ({@code SELECT ... FOR UPDATE SKIP LOCKED}), publish them, mark them published (or delete
  * them, with a zero retention), commit. Relays in one process or many never publish a row
- * concurrently; on PostgreSQL each takes the rows the others have not locked, and one relay works
- * on {@link Builder#concurrency(int) two} batches at once by default (so SNS is not idle while a
- * batch is marked and the next claimed). On H2 ({@code FOR UPDATE} only) relays take turns and
- * work on one batch. Rows are found by state ({@code published_at IS NULL}), never by "id greater
+ * concurrently; on PostgreSQL each takes the rows the others have not locked, and one relay may
+ * work on {@link Builder#concurrency(int) several} batches at once. On H2 ({@code FOR UPDATE}
+ * only) relays take turns and work on one batch. Rows are found by state ({@code published_at IS NULL}), never by "id greater
  * than the last one seen", so a row whose transaction commits late is not skipped.
  *
  * <p><b>Order per key.</b> Rows with the same key (the event's subject) are published in id order:
@@ -62,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * {@code Outbox} write sends on commit, from any process: the relay {@code LISTEN}s on a
  * connection of its own. When that connection drops it keeps polling and listens again after a
  * short backoff. On H2 it polls. While it runs on PostgreSQL it holds up to {@code concurrency} +
- * 1 pool connections.
+ * 1 pool connections (2 by default).
  *
  * <p>Thread-safe. {@link #start()} runs the loop on {@code concurrency} daemon threads (plus the
  * listener's); {@link #close()} stops them and waits for the current batches; the publishers are
@@ -262,7 +261,7 @@ public final class OutboxRelay implements AutoCloseable {
 
   /**
    * Builder; {@link #dataSource}, {@link #outbox} and the publishers are required. Defaults: batch
-   * 100, concurrency 2 (PostgreSQL), poll 10 ms..1 s, retry backoff 1 s doubling to 5 min (20%
+   * 100, concurrency 1, poll 10 ms..1 s, retry backoff 1 s doubling to 5 min (20%
    * jitter), publish timeout 30 s, retention 1 day.
    */
   public static final class Builder {
@@ -274,7 +273,7 @@ public final class OutboxRelay implements AutoCloseable {
     private Duration maxPoll = Duration.ofSeconds(1);
     private Backoff retryBackoff = Backoff.exponential(Duration.ofSeconds(1), Duration.ofMinutes(5));
     private Duration publishTimeout = Duration.ofSeconds(30);
-    private int concurrency = 2;
+    private int concurrency = 1;
     private Duration retention = Duration.ofDays(1);
     private MeterRegistry meterRegistry;
     private Clock clock = Clock.systemUTC();
@@ -351,9 +350,10 @@ public final class OutboxRelay implements AutoCloseable {
 
     /**
      * PostgreSQL: how many batches the loop works on at once, each in its own transaction on its
-     * own connection, so one publishes while another claims or commits (SNS is not left idle
-     * between batches). They take different rows ({@code SKIP LOCKED}) and keep the order per key
-     * as separate relays do. H2 always uses 1. Default 2.
+     * own connection, so one publishes while another claims or commits. They take different rows
+     * ({@code SKIP LOCKED}) and keep the order per key as separate relays do. Worth raising when
+     * SNS's latency rather than CPU limits a relay (on moto, CPU-bound, 2 was no faster than 1:
+     * see docs/BENCHMARKS.md, B6). H2 always uses 1. Default 1.
      */
     public Builder concurrency(int concurrency) {
       if (concurrency < 1 || concurrency > 16) {
