@@ -14,6 +14,11 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+# B6 (the outbox relay) also needs PostgreSQL at 127.0.0.1:5432 (trust, database test).
+# --only-b6 (anywhere among the options) runs just B6 and the B3 raw PublishBatch ceiling it is compared with.
+ONLY_B6=0; ARGS=()
+for a in "$@"; do if [ "$a" = --only-b6 ]; then ONLY_B6=1; else ARGS+=("$a"); fi; done
+set -- ${ARGS[@]+"${ARGS[@]}"}
 MODE=full
 RUNS=3
 JDK=""
@@ -49,6 +54,12 @@ else
   B4_BATCHES=60; B4_E2E_MSGS=200
   B4ACK_VARIANTS="ours-10 sca-10 raw-w1"; B4E2E_VARIANTS="ours raw"; B4STOP_VARIANTS="ours-10 sca-10"
 fi
+
+# B6: outbox relay throughput (rows committed beforehand) and commit-to-publish latency at low load
+# (relay-K-nosns, full mode: the relays and PostgreSQL alone, publishing to nothing: a diagnostic)
+if [ "$MODE" = quick ]; then B6_MSGS=2000; B6_WARMUP=500; B6_LAT_MSGS=100; B6_VARIANTS="relay-1 relay-2"
+else B6_MSGS=8000; B6_WARMUP=1000; B6_LAT_MSGS=300; B6_VARIANTS="relay-1 relay-2 relay-1-nosns relay-2-nosns"; fi
+if [ "$ONLY_B6" = 1 ]; then EMQ_WARMUP=0; fi
 
 OUT="$ROOT/benchmarks/target"
 echo "== building the benchmarks module ($MODE mode, $RUNS runs per variant)"
@@ -120,6 +131,9 @@ FAILED=0
 # run_group BENCH "VARIANTS" ARGS...: RUNS rounds, each round every variant once, each in a fresh JVM.
 run_group() {
   local bench="$1" variants="$2"; shift 2
+  if [ "$ONLY_B6" = 1 ]; then  # B6 and the B3 raw PublishBatch ceiling it is compared with
+    case "$bench" in b6|b6lat) ;; b3) variants="$(echo "$variants" | tr ' ' '\n' | { grep '^raw-batch-' || true; } | tr '\n' ' ')" ;; *) variants="" ;; esac
+  fi
   for r in $(seq 1 "$RUNS"); do
     for v in $variants; do
       local line t0=$SECONDS
@@ -151,6 +165,9 @@ echo "== B4 end-to-end latency publish -> handler through SNS -> SQS on moto (20
 run_group b4e2e "$B4E2E_VARIANTS" --endpoint "$MOTO" --messages "$B4_E2E_MSGS" --rate 20
 echo "== B4 idle shutdown"
 run_group b4stop "$B4STOP_VARIANTS" --endpoint "$EMQ"
+echo "== B6 outbox relay on PostgreSQL through SNS on moto: rows/s by 1 and 2 relays ($B6_MSGS rows), commit-to-publish latency"
+run_group b6 "$B6_VARIANTS" --endpoint "$MOTO" --messages "$B6_MSGS" --warmup "$B6_WARMUP"
+run_group b6lat "relay-1" --endpoint "$MOTO" --messages "$B6_LAT_MSGS" --warmup 20 --rate 10
 echo "== benchmarks took $(( $(date +%s) - START )) s"
 
 "$JAVA" "${JAVA_OPTS[@]}" -cp "$CP" dev.evently.bench.Main report "$RESULTS" "$OUT/results.json" "$OUT/benchmarks.png" "$MODE"

@@ -10,6 +10,9 @@ import java.util.Map;
  *
  * <pre>
  * elasticmq &lt;port&gt; [--warmup N]                    ElasticMQ server JVM
+ * b6 &lt;relay-K&gt; --endpoint MOTO --messages N --warmup M       (K outbox relays on one PostgreSQL table)
+ * b6lat &lt;relay-1&gt; --endpoint MOTO --messages N --warmup M --rate R   (commit-to-publish, writer in another JVM)
+ * b6writer &lt;schema&gt; --messages N --rate R                     (that writer)
  * b1 &lt;raw-wW|sca-N|ours-N&gt; --endpoint URL --messages N --warmup M
  * b2 &lt;raw-pN|sca-N|ours-N&gt; --endpoint URL --messages N --warmup M   (20 ms handler; B5 memory)
  * b3 &lt;sequential|raw-batch-C|ours&gt; --endpoint MOTO --messages N --warmup M
@@ -68,6 +71,18 @@ public final class Main {
       case "b4stop":
         result = ConsumerBench.idleShutdown(args[1], opts.get("endpoint"));
         break;
+      case "b6":
+        result =
+            OutboxBench.throughput(args[1], opts.get("endpoint"), intOpt(opts, "warmup", 500), intOpt(opts, "messages", 5000));
+        break;
+      case "b6lat":
+        result =
+            OutboxBench.latency(
+                args[1], opts.get("endpoint"), intOpt(opts, "warmup", 20), intOpt(opts, "messages", 200), intOpt(opts, "rate", 10));
+        break;
+      case "b6writer":
+        OutboxBench.writer(args[1], intOpt(opts, "messages", 200), intOpt(opts, "rate", 10));
+        return;
       default:
         throw new IllegalArgumentException("unknown benchmark: " + bench);
     }

@@ -16,7 +16,7 @@ final class OursPublisher {
   static EventPublisher create(SnsAsyncClient sns, String topicArn, EventCodec codec, int events) {
     return SnsPublisher.builder()
         .client(sns)
-        .topicArn(topicArn)
+        .topic(topicArn)
         .codec(codec)
         .maxBufferedEvents(Math.max(SnsPublisher.DEFAULT_MAX_BUFFERED_EVENTS, events))
         .build();

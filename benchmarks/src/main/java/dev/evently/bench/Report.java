@@ -151,6 +151,13 @@ final class Report {
     put(r, "b5_heap_mib", value(medians, "b2/ours-100", "heap_after_gc_mib"));
     put(r, "b5_rss_mib", value(medians, "b2/ours-100", "rss_mib"));
     put(r, "b5_sca_heap_mib", value(medians, "b2/sca-100", "heap_after_gc_mib"));
+    put(r, "b6_relay_msg_per_s", value(medians, "b6/relay-1", t));
+    put(r, "b6_relay_vs_raw_batch", ratio(value(medians, "b6/relay-1", t), best(medians, "b3", v -> v.startsWith("raw-batch-"), t)));
+    put(r, "b6_two_relays_vs_one", ratio(value(medians, "b6/relay-2", t), value(medians, "b6/relay-1", t)));
+    // diagnostic (full mode): the same without SNS, i.e. the relays and PostgreSQL alone
+    put(r, "b6_two_relays_vs_one_nosns", ratio(value(medians, "b6/relay-2-nosns", t), value(medians, "b6/relay-1-nosns", t)));
+    put(r, "b6_commit_to_publish_p50_ms", value(medians, "b6lat/relay-1", "commit_to_publish_p50_ms"));
+    put(r, "b6_commit_to_publish_p99_ms", value(medians, "b6lat/relay-1", "commit_to_publish_p99_ms"));
     return r;
   }
 
@@ -183,6 +190,9 @@ final class Report {
     target(t, ratios, "b4_ack_p99_ms", 100, false);
     target(t, ratios, "b4_idle_shutdown_ms", 1000, false);
     target(t, ratios, "b5_heap_mib", 64, false);
+    target(t, ratios, "b6_relay_vs_raw_batch", 0.8, true);
+    target(t, ratios, "b6_two_relays_vs_one", 1.6, true);
+    target(t, ratios, "b6_commit_to_publish_p99_ms", 100, false);
     return t;
   }
 
@@ -328,7 +338,8 @@ final class Report {
     String[][] groups = {
       {"b1", "B1 consumer, no-op handler (msg/s deleted)"},
       {"b2", "B2 consumer, 20 ms handler, 100 in flight (msg/s)"},
-      {"b3", "B3 publisher through SNS on moto (msg/s accepted)"}
+      {"b3", "B3 publisher through SNS on moto (msg/s accepted)"},
+      {"b6", "B6 outbox relays on PostgreSQL through SNS on moto (rows/s published)"}
     };
     List<Object[]> rows = new ArrayList<>();
     for (String[] g : groups) {
@@ -396,7 +407,7 @@ final class Report {
   }
 
   private static Color colorOf(String variant) {
-    if (variant.startsWith("ours")) {
+    if (variant.startsWith("ours") || variant.startsWith("relay")) {
       return new Color(0x1f77b4);
     }
     if (variant.startsWith("sca")) {

@@ -1,15 +1,20 @@
 package dev.evently.outbox;
 
-import dev.evently.internal.Checks;
 import dev.evently.event.Event;
 import dev.evently.event.EventCodec;
+import dev.evently.internal.Checks;
 import dev.evently.jdbc.EventlyMigrations;
+import dev.evently.jdbc.internal.Dialect;
 import dev.evently.jdbc.internal.Jdbc;
+import dev.evently.publish.EncodedMessage;
+import dev.evently.publish.internal.MessageEncoder;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * The transactional outbox: {@link #publish} writes an event into the outbox table inside the
@@ -18,23 +23,32 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * back, the event never existed. This removes the dual write of "update the database, then
  * publish".
  *
- * <p>Events are encoded with the {@link EventCodec} at insert time, so an unregistered type fails
- * in the caller's transaction, not later in the relay. The event's {@link Event#subject()} is the
- * ordering key: the relay publishes events with the same subject in the order they were written.
+ * <p>The row holds the message as it goes on the wire: the event is encoded with the {@link
+ * EventCodec} at insert time (so an unregistered type fails in the caller's transaction, not later
+ * in the relay), with its {@code event-type} attribute and its FIFO group and deduplication ids
+ * (used only if the topic turns out to be FIFO). The relay publishes these stored bytes without
+ * decoding them, so a row stays publishable even after its Java type is renamed. The event's
+ * {@link Event#subject()} is the ordering key: the relay publishes events with the same subject in
+ * the order they were written.
+ *
+ * <p>On PostgreSQL the insert also sends {@code pg_notify} on the table's channel in the same
+ * transaction: relays listening in any process are woken when it commits. Relays in this process
+ * are woken at once on every write.
  *
  * <p>Thread-safe; one instance per table is enough for a whole service.
  */
 public final class Outbox {
-  private final EventCodec codec;
+  private final MessageEncoder encoder;
   private final String table;
-  private final String insertSql;
+  private final Map<Dialect, OutboxTable> tables = new EnumMap<>(Dialect.class);
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   private Outbox(Builder b) {
-    this.codec = b.codec;
+    this.encoder = new MessageEncoder(b.codec, b.groupId, b.deduplicationId);
     this.table = b.table;
-    this.insertSql =
-        "INSERT INTO " + table + " (event_id, topic, msg_key, event_type, payload) VALUES (?, ?, ?, ?, ?)";
+    for (Dialect d : Dialect.values()) {
+      tables.put(d, new OutboxTable(table, d));
+    }
   }
 
   public static Builder builder() {
@@ -45,8 +59,8 @@ public final class Outbox {
     return table;
   }
 
-  EventCodec codec() {
-    return codec;
+  OutboxTable statements(Dialect dialect) {
+    return tables.get(dialect);
   }
 
   /**
@@ -57,7 +71,7 @@ public final class Outbox {
    * @throws IllegalStateException if {@code tx} is in auto-commit mode (there is no transaction to
    *     join)
    * @throws IllegalArgumentException if the topic is blank or too long, or the event cannot be
-   *     encoded (unregistered type)
+   *     encoded (unregistered type, a FIFO id function that fails)
    * @throws SQLException if the insert fails, e.g. an event with the same id is already in the
    *     outbox (the caller's transaction should then be rolled back)
    */
@@ -75,17 +89,19 @@ public final class Outbox {
       throw new IllegalStateException(
           "tx is in auto-commit mode: Outbox.publish must join a transaction (setAutoCommit(false))");
     }
-    String payload = codec.encode(event);
-    try (PreparedStatement ps = tx.prepareStatement(insertSql)) {
-      ps.setString(1, event.id());
-      ps.setString(2, topic);
-      ps.setString(3, event.subject());
-      ps.setString(4, event.type());
-      ps.setString(5, payload);
-      ps.executeUpdate();
-    }
+    EncodedMessage message = encoder.encode(event);
+    requireColumnFits(message.messageGroupId(), "messageGroupId", event);
+    requireColumnFits(message.deduplicationId(), "deduplicationId", event);
+    statements(Dialect.of(tx)).insert(tx, topic, event.subject(), message);
     for (Runnable listener : listeners) {
       listener.run();
+    }
+  }
+
+  private static void requireColumnFits(String id, String field, Event<?> event) {
+    if (id != null && id.length() > 256) {
+      throw new IllegalArgumentException(
+          field + " of event " + event.id() + " must be at most 256 characters but has " + id.length());
     }
   }
 
@@ -102,6 +118,8 @@ public final class Outbox {
   public static final class Builder {
     private EventCodec codec;
     private String table = EventlyMigrations.DEFAULT_OUTBOX_TABLE;
+    private Function<? super Event<?>, String> groupId = MessageEncoder.SUBJECT_OR_ID;
+    private Function<? super Event<?>, String> deduplicationId = MessageEncoder.EVENT_ID;
 
     private Builder() {}
 
@@ -113,6 +131,26 @@ public final class Outbox {
     /** The outbox table, optionally schema-qualified. Default {@value EventlyMigrations#DEFAULT_OUTBOX_TABLE}. */
     public Builder table(String table) {
       this.table = Jdbc.requireTableName(table, "table");
+      return this;
+    }
+
+    /**
+     * The FIFO {@code MessageGroupId} stored with each event, used if its topic is FIFO; as {@code
+     * SnsPublisher.Builder#messageGroupId}, whose function the relay cannot apply to a stored row.
+     * Default: the event's subject, or its id when it has none. At most 256 characters.
+     */
+    public Builder messageGroupId(Function<? super Event<?>, String> groupId) {
+      this.groupId = Checks.notNull(groupId, "messageGroupId");
+      return this;
+    }
+
+    /**
+     * The FIFO {@code MessageDeduplicationId} stored with each event, used if its topic is FIFO; as
+     * {@code SnsPublisher.Builder#deduplicationId} (null: content-based deduplication). Default: the
+     * event's id.
+     */
+    public Builder deduplicationId(Function<? super Event<?>, String> deduplicationId) {
+      this.deduplicationId = Checks.notNull(deduplicationId, "deduplicationId");
       return this;
     }
 

@@ -16,8 +16,15 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface EventPublisher extends AutoCloseable {
 
-  /** Publishes one event; the future completes with the SNS message id. */
+  /** Encodes one event and publishes it; the future completes with the SNS message id. */
   CompletableFuture<String> publish(Event<?> event);
+
+  /**
+   * Publishes a message encoded earlier (e.g. stored by the transactional outbox), as it is: its
+   * body and attributes are not decoded nor changed. The future means what {@link #publish(Event)}'s
+   * does.
+   */
+  CompletableFuture<String> publishEncoded(EncodedMessage message);
 
   /** Publishes several events; one future per event, in the same order. */
   default List<CompletableFuture<String>> publishAll(Collection<? extends Event<?>> events) {

@@ -39,6 +39,23 @@ public final class TopicResolver {
     return resolve(sns::listTopics, topicName);
   }
 
+  /**
+   * {@code nameOrArn} when it is a topic name (1..256 characters, no ':') or a topic ARN ({@code
+   * arn:aws:sns:region:account:name}); else an {@link IllegalArgumentException} naming {@code field}.
+   */
+  static String requireNameOrArn(String nameOrArn, String field) {
+    boolean ok =
+        nameOrArn != null && !nameOrArn.isBlank()
+            && (nameOrArn.startsWith("arn:")
+                ? nameOrArn.split(":", -1).length == 6 && !nameOrArn.endsWith(":")
+                : !nameOrArn.contains(":") && nameOrArn.length() <= 256);
+    if (!ok) {
+      throw new IllegalArgumentException(
+          field + " must be a topic name (1..256 characters) or an SNS topic ARN (arn:aws:sns:region:account:name)");
+    }
+    return nameOrArn;
+  }
+
   private static String resolve(Function<ListTopicsRequest, ListTopicsResponse> listTopics, String topicName) {
     if (topicName == null || topicName.isBlank() || topicName.contains(":")) {
       throw new IllegalArgumentException("topicName must be a topic name (not an ARN) but was '" + topicName + "'");

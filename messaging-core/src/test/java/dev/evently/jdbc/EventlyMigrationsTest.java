@@ -13,7 +13,7 @@ class EventlyMigrationsTest {
     try (HikariDataSource ds = TestDatabases.h2("migrations")) {
       var options =
           EventlyMigrations.Options.defaults().withOutboxTable("my_outbox").withDedupTable("my_dedup");
-      assertThat(EventlyMigrations.migrate(ds, options.withHistoryTable("other_history"))).isEqualTo(3);
+      assertThat(EventlyMigrations.migrate(ds, options.withHistoryTable("other_history"))).isEqualTo(4);
       assertThat(EventlyMigrations.migrate(ds, options.withHistoryTable("other_history"))).isZero();
       assertThat(TestDatabases.count(ds, "SELECT COUNT(*) FROM my_outbox")).isZero();
       assertThat(TestDatabases.count(ds, "SELECT COUNT(*) FROM my_dedup")).isZero();

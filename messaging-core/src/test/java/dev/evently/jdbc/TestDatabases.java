@@ -23,17 +23,29 @@ public final class TestDatabases {
 
   /** A new, empty H2 database with the evently tables. */
   public static HikariDataSource h2(String name) {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl("jdbc:h2:mem:" + name + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=1000");
-    config.setMaximumPoolSize(20);
-    config.setMinimumIdle(1);
-    HikariDataSource ds = new HikariDataSource(config);
+    HikariDataSource ds = h2Empty(name);
     EventlyMigrations.migrate(ds);
     return ds;
   }
 
+  /** A new H2 database without any table. */
+  public static HikariDataSource h2Empty(String name) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl("jdbc:h2:mem:" + name + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=1000");
+    config.setMaximumPoolSize(20);
+    config.setMinimumIdle(1);
+    return new HikariDataSource(config);
+  }
+
   /** A new, empty schema on the test PostgreSQL, with the evently tables in it. */
   public static HikariDataSource postgres(String prefix) {
+    HikariDataSource ds = postgresEmpty(prefix);
+    EventlyMigrations.migrate(ds, EventlyMigrations.Options.defaults().withSchema(ds.getSchema()));
+    return ds;
+  }
+
+  /** A new schema on the test PostgreSQL without any table; connections use it as their schema. */
+  public static HikariDataSource postgresEmpty(String prefix) {
     String schema = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
     try (Connection c = DriverManager.getConnection(POSTGRES_URL, POSTGRES_USER, "");
         Statement s = c.createStatement()) {
@@ -50,9 +62,7 @@ public final class TestDatabases {
     config.setSchema(schema);
     config.setMaximumPoolSize(20);
     config.setMinimumIdle(1);
-    HikariDataSource ds = new HikariDataSource(config);
-    EventlyMigrations.migrate(ds, EventlyMigrations.Options.defaults().withSchema(schema));
-    return ds;
+    return new HikariDataSource(config);
   }
 
   /** Drops the schema created by {@link #postgres} and closes the pool. */
@@ -71,11 +81,27 @@ public final class TestDatabases {
   }
 
   public static long count(javax.sql.DataSource ds, String sql) {
+    return Long.parseLong(string(ds, sql));
+  }
+
+  /** The single value {@code sql} selects, as a string. */
+  public static String string(javax.sql.DataSource ds, String sql) {
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement();
         var rs = s.executeQuery(sql)) {
       rs.next();
-      return rs.getLong(1);
+      return rs.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs one statement in auto-commit mode. */
+  public static void execute(javax.sql.DataSource ds, String sql) {
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement()) {
+      c.setAutoCommit(true);
+      s.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.evently.event.Event;
+import dev.evently.jdbc.EventlyMigrations;
 import dev.evently.jdbc.TestDatabases;
 import dev.evently.localstack.AwsBackend;
 import dev.evently.localstack.AwsFixtures;
@@ -12,6 +13,8 @@ import dev.evently.localstack.LocalAws;
 import dev.evently.localstack.TcpProxy;
 import dev.evently.localstack.TestNames;
 import dev.evently.publish.SnsPublisher;
+import dev.evently.retry.Backoff;
+import dev.evently.event.EventAttributes;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,14 +75,14 @@ class OutboxSnsIT {
 
   private OutboxRelay relay(SnsAsyncClient sns, String topicArn, int batchSize) {
     SnsPublisher publisher =
-        closing(SnsPublisher.builder().client(sns).topicArn(topicArn).codec(OrderPlaced.CODEC).maxAttempts(2).build());
+        closing(SnsPublisher.builder().client(sns).topic(topicArn).codec(OrderPlaced.CODEC).maxAttempts(2).build());
     OutboxRelay relay =
         OutboxRelay.builder()
             .dataSource(ds)
             .outbox(outbox)
             .batchSize(batchSize)
             .publishers(Map.of("order-events", publisher))
-            .retryBackoff(Duration.ofMillis(200), Duration.ofMillis(500))
+            .retryBackoff(Backoff.exponential(Duration.ofMillis(200), Duration.ofMillis(500)))
             // longer than a publish can take (2 attempts of at most SNS_CALL_TIMEOUT): a row is only marked
             // failed once its publish has failed, never while a retry may still succeed (that would be a
             // duplicate, which the tests rule out)
@@ -140,6 +143,34 @@ class OutboxSnsIT {
     List<Message> received = fixtures.receiveAll(queue, Duration.ofSeconds(15), 5);
     assertThat(receivedIds(received)).containsExactlyInAnyOrderElementsOf(ids(committed));
     assertThat(fixtures.approximateDepth(queue)).as("nothing else arrived").isZero();
+  }
+
+  @Test
+  void aRowWrittenByTheTableOfBeforeTheUpgradeArrivesWithItsTypeAttributeAfterIt(
+      AwsBackend aws, AwsFixtures fixtures, TestNames names) throws Exception {
+    HikariDataSource fresh = TestDatabases.postgresEmpty("outbox_upgrade");
+    toClose.add(() -> TestDatabases.dropPostgres(fresh));
+    OutboxUpgradeSupport.migrateToVersion3(fresh, fresh.getSchema());
+    Event<OrderPlaced> old = OrderPlaced.event("order-1", 1);
+    OutboxUpgradeSupport.insertAsVersion3(fresh, "order-events", old, OrderPlaced.CODEC);
+    EventlyMigrations.migrate(fresh, EventlyMigrations.Options.defaults().withSchema(fresh.getSchema()));
+    String topic = fixtures.createTopic(names.topic("orders"));
+    String queue = fixtures.createQueue(names.queue("orders"));
+    // a subscription filtering on the type attribute: only a message that carries it arrives
+    fixtures.subscribe(topic, queue, true, "{\"" + EventAttributes.TYPE + "\":[\"OrderPlaced\"]}");
+    SnsPublisher publisher =
+        closing(SnsPublisher.builder().client(aws.snsAsync()).topic(topic).codec(OrderPlaced.CODEC).build());
+    closing(
+            OutboxRelay.builder()
+                .dataSource(fresh)
+                .outbox(outbox)
+                .publishers(Map.of("order-events", publisher))
+                .build())
+        .start();
+
+    List<Message> received = fixtures.receiveAll(queue, Duration.ofSeconds(15), 1);
+    assertThat(receivedIds(received)).containsExactly(old.id());
+    assertThat(received.get(0).body()).isEqualTo(OrderPlaced.CODEC.encode(old));
   }
 
   @Test

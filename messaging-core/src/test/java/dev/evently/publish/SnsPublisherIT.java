@@ -13,6 +13,7 @@ import dev.evently.localstack.AwsFixtures;
 import dev.evently.localstack.LocalAws;
 import dev.evently.localstack.TcpProxy;
 import dev.evently.localstack.TestNames;
+import dev.evently.retry.Backoff;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -182,7 +183,7 @@ class SnsPublisherIT {
     Event<OrderPlaced> big = placed("x".repeat(SnsPublisher.DEFAULT_MAX_MESSAGE_BYTES));
 
     CompletableFuture<String> future;
-    try (SnsPublisher publisher = SnsPublisher.builder().client(sns).topicArn(topic).codec(codec).build()) {
+    try (SnsPublisher publisher = SnsPublisher.builder().client(sns).topic(topic).codec(codec).build()) {
       future = publisher.publish(big);
     }
 
@@ -312,13 +313,12 @@ class SnsPublisherIT {
     SnsPublisher publisher =
         SnsPublisher.builder()
             .client(sns)
-            .topicArn(topic)
+            .topic(topic)
             .codec(codec)
             .linger(Duration.ZERO)
             .maxConcurrentBatches(1)
             .maxAttempts(100)
-            .initialBackoff(Duration.ofSeconds(5))
-            .maxBackoff(Duration.ofSeconds(30))
+            .retryBackoff(Backoff.exponential(Duration.ofSeconds(5), Duration.ofSeconds(30)))
             .closeTimeout(Duration.ofMillis(500))
             .build();
     proxy.cut();
@@ -409,12 +409,101 @@ class SnsPublisherIT {
         .hasMessageContaining("'" + missing + "' does not exist");
   }
 
+  @Test
+  void aTopicGivenByNameIsResolvedOnceWhenTheBuilderBuildsAndAMissingOneIsNamed(
+      SnsAsyncClient sns, AwsFixtures aws, TestNames names) throws Exception {
+    String name = names.topic("orders");
+    String arn = aws.createTopic(name);
+    String queue = rawQueue(aws, arn, names.queue("orders"));
+    SnsPublisher publisher = SnsPublisher.builder().client(sns).topic(name).codec(codec).build();
+    toClose.add(publisher);
+    Event<OrderPlaced> event = placed("o-1");
+
+    assertThat(publisher.topicArn()).isEqualTo(arn);
+    publisher.publish(event).get(10, TimeUnit.SECONDS);
+    assertThat(decodeAll(aws.receiveAll(queue, ARRIVAL, 1))).containsExactly(event);
+    String missing = names.topic("missing");
+    assertThatThrownBy(() -> SnsPublisher.builder().client(sns).topic(missing).codec(codec).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("'" + missing + "' does not exist");
+  }
+
+  @Test
+  void anEncodedMessageGoesOutExactlyAsGivenWithItsAttributes(SnsAsyncClient sns, AwsFixtures aws, TestNames names)
+      throws Exception {
+    String topic = aws.createTopic(names.topic("orders"));
+    String queue = rawQueue(aws, topic, names.queue("orders"));
+    // not a body this publisher's codec could decode: it is sent without being looked at
+    String body = "{\"specversion\":\"1.0\",\"type\":\"RenamedSince\",\"id\":\"e-1\",\"data\":{\"x\":1}}";
+    EncodedMessage message =
+        new EncodedMessage(
+            "e-1", "RenamedSince", body, Map.of(EventAttributes.TYPE, "RenamedSince", "traceparent", "00-abc-01"),
+            "ignored-on-standard-topics", "ignored-too");
+
+    publisher(sns, topic).publishEncoded(message).get(10, TimeUnit.SECONDS);
+
+    Message received = aws.receiveAll(queue, ARRIVAL, 1).get(0);
+    assertThat(received.body()).isEqualTo(body);
+    assertThat(received.messageAttributes().get(EventAttributes.TYPE).stringValue()).isEqualTo("RenamedSince");
+    assertThat(received.messageAttributes().get("traceparent").stringValue()).isEqualTo("00-abc-01");
+  }
+
+  @Test
+  void aFifoTopicTakesItsGroupIdAndDeduplicationIdFromTheConfiguredFunctions(
+      AwsBackend backend, AwsFixtures aws, TestNames names) throws Exception {
+    RecordingEntries entries = new RecordingEntries();
+    SnsAsyncClient sns = client(backend, entries);
+    String topic = aws.createTopic(names.fifoTopic("orders"));
+    String queue = rawQueue(aws, topic, names.fifoQueue("orders"));
+    List<Event<?>> events = new ArrayList<>();
+    for (int n = 0; n < 6; n++) {
+      events.add(placed((n % 2 == 0 ? "even-" : "odd-") + n).withSubject("ignored-subject"));
+    }
+    List<CompletableFuture<String>> futures;
+    try (SnsPublisher publisher =
+        lingering(sns, topic)
+            .messageGroupId(e -> ((OrderPlaced) e.data()).orderId().split("-")[0])
+            .deduplicationId(e -> "dedup-" + e.id())
+            .build()) {
+      futures = publisher.publishAll(events);
+    }
+
+    assertThat(futures).allSatisfy(f -> assertThat(f.join()).isNotBlank());
+    assertThat(entries.groupIds()).containsExactly("even", "odd", "even", "odd", "even", "odd");
+    assertThat(entries.deduplicationIds())
+        .containsExactlyElementsOf(events.stream().map(e -> "dedup-" + e.id()).toList());
+    List<Message> received = aws.receiveAll(queue, ARRIVAL, 6);
+    assertThat(received)
+        .extracting(m -> m.attributes().get(software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName.MESSAGE_GROUP_ID))
+        .containsOnly("even", "odd");
+  }
+
+  /** Records the FIFO ids of every PublishBatch entry the client sends. */
+  private static final class RecordingEntries implements ExecutionInterceptor {
+    private final List<PublishBatchRequestEntry> entries = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+      if (context.request() instanceof PublishBatchRequest batch) {
+        entries.addAll(batch.publishBatchRequestEntries());
+      }
+    }
+
+    List<String> groupIds() {
+      return entries.stream().map(PublishBatchRequestEntry::messageGroupId).toList();
+    }
+
+    List<String> deduplicationIds() {
+      return entries.stream().map(PublishBatchRequestEntry::messageDeduplicationId).toList();
+    }
+  }
+
   /**
    * A publisher whose linger is far longer than any test: a batch goes out when it is full, or
    * because close flushes it.
    */
   private SnsPublisher.Builder lingering(SnsAsyncClient sns, String topic) {
-    return SnsPublisher.builder().client(sns).topicArn(topic).codec(codec).linger(Duration.ofSeconds(30));
+    return SnsPublisher.builder().client(sns).topic(topic).codec(codec).linger(Duration.ofSeconds(30));
   }
 
   /** A new queue subscribed to {@code topic} with raw delivery. */
@@ -429,7 +518,7 @@ class SnsPublisherIT {
   }
 
   private SnsPublisher publisher(SnsAsyncClient sns, String topic) {
-    SnsPublisher publisher = SnsPublisher.builder().client(sns).topicArn(topic).codec(codec).build();
+    SnsPublisher publisher = SnsPublisher.builder().client(sns).topic(topic).codec(codec).build();
     toClose.add(publisher);
     return publisher;
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.evently.event.Event;
 import dev.evently.event.EventCodec;
 import dev.evently.event.EventTypes;
+import dev.evently.retry.Backoff;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -54,39 +56,39 @@ class SnsPublisherTest {
 
   @Test
   void builderNamesTheFieldAtFault() {
-    assertThatThrownBy(() -> SnsPublisher.builder().topicArn(TOPIC).codec(codec).build())
+    assertThatThrownBy(() -> SnsPublisher.builder().topic(TOPIC).codec(codec).build())
         .hasMessage("client must be set");
     assertThatThrownBy(() -> SnsPublisher.builder().client(client).codec(codec).build())
-        .hasMessage("topicArn must be set");
-    assertThatThrownBy(() -> SnsPublisher.builder().client(client).topicArn(TOPIC).build())
+        .hasMessage("topic must be set");
+    assertThatThrownBy(() -> SnsPublisher.builder().client(client).topic(TOPIC).build())
         .hasMessage("codec must be set");
-    assertThatThrownBy(() -> SnsPublisher.builder().topicArn("notes")).hasMessageStartingWith("topicArn must be");
+    assertThatThrownBy(() -> SnsPublisher.builder().topic("arn:aws:sns:notes")).hasMessageStartingWith("topic must be");
+    assertThatThrownBy(() -> SnsPublisher.builder().topic("a:b")).hasMessageStartingWith("topic must be");
     assertThatThrownBy(() -> SnsPublisher.builder().linger(Duration.ofMillis(-1))).hasMessage("linger must be >= 0");
     assertThatThrownBy(() -> SnsPublisher.builder().maxMessageBytes(2 * 1024 * 1024))
         .hasMessageStartingWith("maxMessageBytes must be");
     assertThatThrownBy(() -> SnsPublisher.builder().maxConcurrentBatches(0))
         .hasMessageStartingWith("maxConcurrentBatches must be");
     assertThatThrownBy(() -> SnsPublisher.builder().maxAttempts(0)).hasMessageStartingWith("maxAttempts must be");
-    assertThatThrownBy(() -> SnsPublisher.builder().initialBackoff(Duration.ZERO)).hasMessage("initialBackoff must be > 0");
+    assertThatThrownBy(() -> SnsPublisher.builder().retryBackoff(Backoff.fixed(Duration.ZERO)))
+        .hasMessage("retryBackoff initial must be > 0");
+    assertThatThrownBy(() -> SnsPublisher.builder().messageGroupId(null)).hasMessage("messageGroupId must not be null");
     assertThatThrownBy(() -> SnsPublisher.builder().maxBufferedEvents(0)).hasMessage("maxBufferedEvents must be >= 1");
     assertThatThrownBy(() -> SnsPublisher.builder().closeTimeout(Duration.ofMillis(-1)))
         .hasMessage("closeTimeout must be >= 0");
     assertThatThrownBy(() -> SnsPublisher.builder().closeTimeout(null)).hasMessage("closeTimeout must be >= 0");
     assertThatThrownBy(
-            () ->
-                SnsPublisher.builder()
-                    .client(client)
-                    .topicArn(TOPIC)
-                    .codec(codec)
-                    .initialBackoff(Duration.ofSeconds(3))
-                    .build())
-        .hasMessage("maxBackoff must be >= initialBackoff");
+            () -> SnsPublisher.builder().client(client).topic(TOPIC).codec(codec).messageGroupId(Event::subject).build())
+        .hasMessage("messageGroupId applies to FIFO topics only, but topic " + TOPIC + " is a standard topic");
+    assertThatThrownBy(
+            () -> SnsPublisher.builder().client(client).topic(TOPIC).codec(codec).deduplicationId(e -> null).build())
+        .hasMessageStartingWith("deduplicationId applies to FIFO topics only");
   }
 
   @Test
   void aFifoTopicSendsOneBatchAtATime() {
     try (SnsPublisher fifo =
-        SnsPublisher.builder().client(client).topicArn(TOPIC + ".fifo").codec(codec).maxConcurrentBatches(16).build()) {
+        SnsPublisher.builder().client(client).topic(TOPIC + ".fifo").codec(codec).maxConcurrentBatches(16).build()) {
       assertThat(fifo.isFifo()).isTrue();
       assertThat(fifo.maxConcurrentBatches()).isEqualTo(1);
     }
@@ -160,11 +162,10 @@ class SnsPublisherTest {
     SnsPublisher publisher =
         SnsPublisher.builder()
             .client(client)
-            .topicArn(TOPIC)
+            .topic(TOPIC)
             .codec(codec)
             .maxAttempts(100)
-            .initialBackoff(Duration.ofSeconds(10))
-            .maxBackoff(Duration.ofSeconds(10))
+            .retryBackoff(Backoff.fixed(Duration.ofSeconds(10)))
             .closeTimeout(Duration.ZERO)
             .build();
     futures = publisher.publishAll(List.of(Event.of("Note", "test", new Note("a")), Event.of("Note", "test", new Note("b"))));
@@ -213,7 +214,7 @@ class SnsPublisherTest {
     try (SnsPublisher publisher =
         SnsPublisher.builder()
             .client(client)
-            .topicArn(TOPIC)
+            .topic(TOPIC)
             .codec(codec)
             .linger(Duration.ofMillis(200)) // sent after the callback is attached
             .maxAttempts(1)
@@ -227,15 +228,55 @@ class SnsPublisherTest {
     }
   }
 
+  @Test
+  void aFifoMessageWithoutGroupIdOrWithAnInvalidIdIsRefusedBeforeAnyCallNamingTheField() {
+    try (SnsPublisher fifo =
+        SnsPublisher.builder().client(client).topic(TOPIC + ".fifo").codec(codec).maxAttempts(1).build()) {
+      EncodedMessage noGroup = new EncodedMessage("e-1", "Note", "{}", Map.of(), null, "d-1");
+      EncodedMessage badDedup = new EncodedMessage("e-2", "Note", "{}", Map.of(), "g", "secret value");
+
+      assertThatThrownBy(() -> fifo.publishEncoded(noGroup).join())
+          .cause()
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("e-1")
+          .hasMessageContaining("MessageGroupId must be set on a FIFO topic");
+      assertThatThrownBy(() -> fifo.publishEncoded(badDedup).join())
+          .cause()
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("MessageDeduplicationId")
+          .hasMessageNotContaining("secret value");
+    }
+    assertThat(counter.calls()).isZero();
+  }
+
+  @Test
+  void aGroupIdFunctionThatThrowsFailsOnlyItsEventNamingTheField() {
+    try (SnsPublisher fifo =
+        SnsPublisher.builder()
+            .client(client)
+            .topic(TOPIC + ".fifo")
+            .codec(codec)
+            .messageGroupId(e -> { throw new IllegalStateException("no group for " + e.id()); })
+            .build()) {
+      Event<Note> event = Event.of("Note", "test", new Note("n"));
+      assertThatThrownBy(() -> fifo.publish(event).join())
+          .cause()
+          .isInstanceOf(PublishException.class)
+          .hasMessageContaining(event.id())
+          .hasMessageContaining("messageGroupId function failed")
+          .satisfies(e -> assertThat(((PublishException) e).retryable()).isFalse());
+    }
+    assertThat(counter.calls()).isZero();
+  }
+
   private SnsPublisher publisher(int maxAttempts) {
     return SnsPublisher.builder()
         .client(client)
-        .topicArn(TOPIC)
+        .topic(TOPIC)
         .codec(codec)
         .maxMessageBytes(1024)
         .maxAttempts(maxAttempts)
-        .initialBackoff(Duration.ofMillis(1))
-        .maxBackoff(Duration.ofMillis(5))
+        .retryBackoff(Backoff.exponential(Duration.ofMillis(1), Duration.ofMillis(5)))
         .build();
   }
 

@@ -13,6 +13,7 @@ import dev.evently.jdbc.EventlyMigrations;
 import dev.evently.outbox.Outbox;
 import dev.evently.outbox.OutboxRelay;
 import dev.evently.publish.SnsPublisher;
+import dev.evently.retry.Backoff;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
@@ -79,7 +80,7 @@ public final class ServiceRuntime implements AutoCloseable {
               "publisher",
               SnsPublisher.builder()
                   .client(sns)
-                  .topicArn(topology.topicArn(settings.publishTopic()))
+                  .topic(topology.topicArn(settings.publishTopic()))
                   .codec(codec)
                   .meterRegistry(meters)
                   .build());
@@ -89,7 +90,7 @@ public final class ServiceRuntime implements AutoCloseable {
               .outbox(outbox)
               .publishers(Map.of(settings.publishTopic(), publisher))
               .pollInterval(Duration.ofMillis(10), Duration.ofMillis(250))
-              .retryBackoff(Duration.ofMillis(500), Duration.ofSeconds(30))
+              .retryBackoff(Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(30)))
               .meterRegistry(meters)
               .build();
       lifecycle.register("outbox relay", () -> closeAndFlush(relay));
