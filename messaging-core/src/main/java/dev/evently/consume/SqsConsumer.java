@@ -6,6 +6,7 @@ import dev.evently.consume.internal.Engine;
 import dev.evently.consume.internal.MdcMiddleware;
 import dev.evently.consume.internal.Pipeline;
 import dev.evently.event.EventCodec;
+import dev.evently.retry.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
@@ -47,6 +48,11 @@ public final class SqsConsumer implements AutoCloseable {
   public static final String MDC_EVENT_TYPE = MdcMiddleware.EVENT_TYPE;
   public static final String MDC_CORRELATION_ID = MdcMiddleware.CORRELATION_ID;
   public static final String MDC_MESSAGE_ID = MdcMiddleware.MESSAGE_ID;
+
+  /** The default retry delay: 1 s after the first failed attempt, doubling, at most 5 minutes, up to 20% jitter. */
+  public static final Backoff DEFAULT_BACKOFF = new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5), 0.2);
+
+  private static final Duration MAX_VISIBILITY = Duration.ofSeconds(Decision.MAX_VISIBILITY_SECONDS);
 
   /** Default handler calls at once. */
   public static final int DEFAULT_CONCURRENCY = 10;
@@ -167,7 +173,7 @@ public final class SqsConsumer implements AutoCloseable {
     private int waitTimeSeconds = 20;
     private Integer visibilityTimeoutSeconds;
     private Executor executor;
-    private Backoff backoff = Backoff.DEFAULT;
+    private Backoff backoff = DEFAULT_BACKOFF;
     private boolean allowMissingDlq;
     private MeterRegistry meterRegistry;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
@@ -340,7 +346,7 @@ public final class SqsConsumer implements AutoCloseable {
     public Builder visibilityTimeout(Duration visibilityTimeout) {
       if (visibilityTimeout == null
           || visibilityTimeout.compareTo(Duration.ofSeconds(1)) < 0
-          || visibilityTimeout.compareTo(Backoff.MAX_VISIBILITY) > 0
+          || visibilityTimeout.compareTo(MAX_VISIBILITY) > 0
           || visibilityTimeout.toMillis() % 1000 != 0) {
         throw new IllegalArgumentException("visibilityTimeout must be 1 s to 12 h in whole seconds");
       }
@@ -359,9 +365,18 @@ public final class SqsConsumer implements AutoCloseable {
       return this;
     }
 
-    /** The delay before a failed message is retried; default {@link Backoff#DEFAULT}. */
+    /**
+     * The delay before a failed message is retried, by its receive count (SQS visibility timeouts
+     * are whole seconds: rounded to the nearest); default {@link #DEFAULT_BACKOFF}.
+     *
+     * @throws IllegalArgumentException when null or its max is over 12 hours (the SQS limit)
+     */
     public Builder backoff(Backoff backoff) {
-      this.backoff = nonNull(backoff, "backoff");
+      nonNull(backoff, "backoff");
+      if (backoff.max().compareTo(MAX_VISIBILITY) > 0) {
+        throw new IllegalArgumentException("backoff.max must be <= 12 hours (the SQS visibility limit)");
+      }
+      this.backoff = backoff;
       return this;
     }
 

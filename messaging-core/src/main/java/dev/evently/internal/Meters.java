@@ -32,12 +32,27 @@ public final class Meters {
     return Counter.builder(name).description(description).tags(tags).register(registry);
   }
 
+  /** A counter with the component's tags plus {@code extraTags} (key, value, ...). */
+  public Counter counter(String name, String description, String... extraTags) {
+    return Counter.builder(name).description(description).tags(tags).tags(extraTags).register(registry);
+  }
+
   public Timer timer(String name, String description) {
     return Timer.builder(name).description(description).tags(tags).register(registry);
   }
 
+  /** A timer with the component's tags plus {@code extraTags} (key, value, ...). */
+  public Timer timer(String name, String description, String... extraTags) {
+    return Timer.builder(name).description(description).tags(tags).tags(extraTags).register(registry);
+  }
+
   public DistributionSummary summary(String name, String description) {
     return DistributionSummary.builder(name).description(description).tags(tags).register(registry);
+  }
+
+  /** A gauge reading {@code value}, with the component's tags plus {@code extraTags} (key, value, ...). */
+  public void gauge(String name, String description, java.util.function.Supplier<Number> value, String... extraTags) {
+    Gauge.builder(name, value).description(description).tags(tags).tags(extraTags).strongReference(true).register(registry);
   }
 
   /** A gauge reading {@code value} from {@code state}, held strongly (the gauge keeps it alive). */

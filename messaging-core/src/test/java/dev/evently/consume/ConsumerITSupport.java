@@ -1,5 +1,6 @@
 package dev.evently.consume;
 
+import dev.evently.retry.Backoff;
 import dev.evently.event.Event;
 import dev.evently.event.EventAttributes;
 import dev.evently.event.EventCodec;

@@ -115,6 +115,8 @@ class SqsConsumerBuilderTest {
     assertThatThrownBy(() -> b.visibilityTimeout(Duration.ofHours(13))).hasMessageStartingWith("visibilityTimeout");
     assertThatThrownBy(() -> b.shutdownTimeout(Duration.ofSeconds(-1))).hasMessageStartingWith("shutdownTimeout");
     assertThatThrownBy(() -> b.backoff(null)).hasMessageStartingWith("backoff");
+    assertThatThrownBy(() -> b.backoff(dev.evently.retry.Backoff.fixed(Duration.ofHours(13))))
+        .hasMessageStartingWith("backoff.max must be <= 12 hours");
     assertThatThrownBy(() -> b.executor(null)).hasMessageStartingWith("executor");
     assertThatThrownBy(() -> b.meterRegistry(null)).hasMessageStartingWith("meterRegistry");
     assertThatThrownBy(() -> b.handle(OrderCreated.class, (EventHandler<OrderCreated>) null)).hasMessageStartingWith("handler");

@@ -1,5 +1,6 @@
 package dev.evently.consume;
 
+import dev.evently.retry.Backoff;
 import static dev.evently.consume.ConsumerITSupport.CODEC;
 import static dev.evently.consume.ConsumerITSupport.DEADLINE;
 import static dev.evently.consume.ConsumerITSupport.order;

@@ -1,6 +1,7 @@
 package dev.evently.consume.internal;
 
 import dev.evently.consume.CircuitBreakerPolicy;
+import dev.evently.internal.Threads;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
@@ -49,7 +50,7 @@ public final class BreakerControl {
     this.prober =
         policy.probe() == null
             ? null
-            : Executors.newSingleThreadExecutor(HandlerThreads.daemons("evently-" + consumer + "-probe"));
+            : Executors.newSingleThreadExecutor(Threads.daemon("evently-" + consumer + "-probe"));
   }
 
   /** Subscribes to the breaker and follows its current state. */

@@ -1,6 +1,6 @@
 package dev.evently.consume.internal;
 
-import dev.evently.consume.Backoff;
+import dev.evently.retry.Backoff;
 import dev.evently.consume.CircuitBreakerPolicy;
 import dev.evently.consume.Middleware;
 import dev.evently.event.EventCodec;

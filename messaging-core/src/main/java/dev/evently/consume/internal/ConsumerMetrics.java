@@ -1,9 +1,8 @@
 package dev.evently.consume.internal;
 
+import dev.evently.internal.Meters;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +12,7 @@ import java.util.function.Supplier;
 public final class ConsumerMetrics {
   public static final String PREFIX = "evently.consumer.";
 
-  private final MeterRegistry registry;
-  private final Tags tags;
+  private final Meters meters;
   private final Counter received;
   private final Counter succeeded;
   private final Counter failed;
@@ -33,42 +31,29 @@ public final class ConsumerMetrics {
       Supplier<Number> inFlight,
       Supplier<Number> prefetched,
       Supplier<Number> running) {
-    this.registry = registry;
-    this.tags = Tags.of("consumer", consumer, "queue", queue);
-    this.received = counter("received", "Messages received");
-    this.succeeded = counter("succeeded", "Messages whose handler returned (deleted)");
-    this.failed = counter("failed", "Messages whose handler threw a retryable error (left for redelivery)");
-    this.retried = counter("retried", "Redeliveries received (ApproximateReceiveCount > 1)");
-    this.ackFailed = counter("acknowledgement.failed", "Delete or visibility-change entries SQS refused");
-    this.age =
-        Timer.builder(PREFIX + "message.age")
-            .description("Time from SentTimestamp to receipt")
-            .tags(tags)
-            .register(registry);
-    this.receiveCalls = counter("receive.calls", "ReceiveMessage calls answered (SQS bills each one)");
-    this.emptyReceives = counter("receive.empty", "ReceiveMessage calls that brought no message");
-    Gauge.builder(PREFIX + "in.flight", inFlight)
-        .description("Messages held (prefetched + running)")
-        .tags(tags)
-        .register(registry);
-    Gauge.builder(PREFIX + "prefetched", prefetched)
-        .description("Messages received and waiting for a handler")
-        .tags(tags)
-        .register(registry);
-    Gauge.builder(PREFIX + "running", running).description("Handler calls running").tags(tags).register(registry);
-  }
-
-  private Counter counter(String name, String description) {
-    return Counter.builder(PREFIX + name).description(description).tags(tags).register(registry);
+    this.meters = Meters.of(registry, "consumer", consumer, "queue", queue);
+    this.received = meters.counter(PREFIX + "received", "Messages received");
+    this.succeeded = meters.counter(PREFIX + "succeeded", "Messages whose handler returned (deleted)");
+    this.failed =
+        meters.counter(PREFIX + "failed", "Messages whose handler threw a retryable error (left for redelivery)");
+    this.retried = meters.counter(PREFIX + "retried", "Redeliveries received (ApproximateReceiveCount > 1)");
+    this.ackFailed = meters.counter(PREFIX + "acknowledgement.failed", "Delete or visibility-change entries SQS refused");
+    this.receiveCalls = meters.counter(PREFIX + "receive.calls", "ReceiveMessage calls answered (SQS bills each one)");
+    this.emptyReceives = meters.counter(PREFIX + "receive.empty", "ReceiveMessage calls that brought no message");
+    this.age = meters.timer(PREFIX + "message.age", "Time from SentTimestamp to receipt");
+    meters.gauge(PREFIX + "in.flight", "Messages held (prefetched + running)", inFlight);
+    meters.gauge(PREFIX + "prefetched", "Messages received and waiting for a handler", prefetched);
+    meters.gauge(PREFIX + "running", "Handler calls running", running);
   }
 
   /** The state of the consumer's circuit breaker: 0 closed, 1 open, 2 half-open. */
   public void breakerState(String breaker, Supplier<Number> state) {
-    Gauge.builder(PREFIX + "breaker.state", state)
-        .description("Circuit breaker state: 0 closed, 1 open (not receiving), 2 half-open")
-        .tags(tags)
-        .tag("breaker", breaker)
-        .register(registry);
+    meters.gauge(
+        PREFIX + "breaker.state",
+        "Circuit breaker state: 0 closed, 1 open (not receiving), 2 half-open",
+        state,
+        "breaker",
+        breaker);
   }
 
   public void received(int receiveCount, long ageMillis) {
@@ -88,14 +73,7 @@ public final class ConsumerMetrics {
    */
   public void handled(String outcome, long nanos, int events) {
     handlerTimers
-        .computeIfAbsent(
-            outcome,
-            o ->
-                Timer.builder(PREFIX + "handler")
-                    .description("Handler time")
-                    .tags(tags)
-                    .tag("outcome", o)
-                    .register(registry))
+        .computeIfAbsent(outcome, o -> meters.timer(PREFIX + "handler", "Handler time", "outcome", o))
         .record(nanos, TimeUnit.NANOSECONDS);
     if (events > 0 && outcome.equals("success")) {
       succeeded.increment(events);
@@ -123,11 +101,8 @@ public final class ConsumerMetrics {
         .computeIfAbsent(
             reason,
             r ->
-                Counter.builder(PREFIX + "dead.lettered")
-                    .description("Messages this consumer moved to the dead-letter queue")
-                    .tags(tags)
-                    .tag("reason", r)
-                    .register(registry))
+                meters.counter(
+                    PREFIX + "dead.lettered", "Messages this consumer moved to the dead-letter queue", "reason", r))
         .increment();
   }
 

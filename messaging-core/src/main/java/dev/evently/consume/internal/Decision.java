@@ -1,6 +1,6 @@
 package dev.evently.consume.internal;
 
-import dev.evently.consume.Backoff;
+import dev.evently.retry.Backoff;
 import dev.evently.consume.NonRetryableException;
 
 /**
@@ -113,6 +113,18 @@ public final class Decision {
   }
 
   private static int backoffSeconds(int receiveCount, Policy policy, double random) {
-    return policy.backoff().visibilitySeconds(Math.max(1, receiveCount), random);
+    return visibilitySeconds(policy.backoff(), Math.max(1, receiveCount), random);
+  }
+
+  /** The longest visibility timeout SQS accepts: 12 hours, in seconds. */
+  public static final int MAX_VISIBILITY_SECONDS = 43_200;
+
+  /**
+   * {@code backoff}'s delay after {@code attempt} failed attempts as an SQS visibility timeout:
+   * whole seconds, rounded to the nearest, at most 12 hours.
+   */
+  public static int visibilitySeconds(Backoff backoff, int attempt, double random) {
+    long millis = backoff.delay(attempt, random).toMillis();
+    return (int) Math.min(MAX_VISIBILITY_SECONDS, Math.round(millis / 1000.0));
   }
 }

@@ -3,6 +3,7 @@ package dev.evently.consume.internal;
 import dev.evently.consume.ConsumerStartException;
 import dev.evently.consume.Middleware;
 import dev.evently.event.DecodedEvent;
+import dev.evently.internal.Threads;
 import dev.evently.event.EventDecodingException;
 import java.time.Instant;
 import java.time.Duration;
@@ -55,10 +56,8 @@ public final class Engine {
     this.metrics =
         new ConsumerMetrics(
             config.meterRegistry(), name, config.queueName(), held::size, this::prefetched, this::runningCalls);
-    ScheduledThreadPoolExecutor timer =
-        new ScheduledThreadPoolExecutor(1, HandlerThreads.daemons("evently-" + name + "-scheduler"));
+    ScheduledThreadPoolExecutor timer = Threads.scheduler("evently-" + name + "-scheduler");
     timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    timer.setRemoveOnCancelPolicy(true);
     this.scheduler = timer;
     Executor executor = config.executor();
     if (executor == null) {

@@ -1,5 +1,6 @@
 package dev.evently.consume.internal;
 
+import dev.evently.internal.Threads;
 import java.lang.reflect.Method;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -7,7 +8,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The consumer-owned executor for handlers when the user gives none: on Java 24 and later, one
@@ -41,19 +41,9 @@ public final class HandlerThreads {
     }
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
-            concurrency, concurrency, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemons(prefix));
+            concurrency, concurrency, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), Threads.daemon(prefix));
     pool.allowCoreThreadTimeOut(true);
     return pool;
-  }
-
-  /** Daemon platform threads named {@code prefix-1}, {@code prefix-2}, ... */
-  public static ThreadFactory daemons(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /** {@code Thread.ofVirtual().name(prefix + "-", 1).factory()}, or null before Java 21. */

@@ -1,6 +1,5 @@
 package dev.evently.consume.internal;
 
-import dev.evently.consume.Backoff;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -44,7 +43,7 @@ public final class Heartbeat implements Runnable {
 
   void scan(long now) {
     long visNanos = TimeUnit.SECONDS.toNanos(visibilitySeconds);
-    long maxSeconds = Backoff.MAX_VISIBILITY.toSeconds();
+    long maxSeconds = Decision.MAX_VISIBILITY_SECONDS;
     boolean any = false;
     for (InFlightMessage m : held) {
       if (!m.isHeld() || m.visibleAtNanos() - now > visNanos / 2) {

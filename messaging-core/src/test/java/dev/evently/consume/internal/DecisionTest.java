@@ -2,7 +2,7 @@ package dev.evently.consume.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.evently.consume.Backoff;
+import dev.evently.retry.Backoff;
 import dev.evently.consume.NonRetryableException;
 import dev.evently.consume.internal.Decision.Ack;
 import dev.evently.consume.internal.Decision.DeadLetter;
@@ -89,5 +89,15 @@ class DecisionTest {
     assertThat(Decision.ofHandlerError(UNDECODABLE)).isEqualTo(new Failed(UNDECODABLE));
     StackOverflowError error = new StackOverflowError();
     assertThat(Decision.ofHandlerError(error)).isEqualTo(new Failed(error));
+  }
+
+  @Test
+  void backoffDelaysBecomeWholeSecondsOfVisibilityRoundedAndCappedAt12Hours() {
+    Backoff halfSecond = Backoff.fixed(Duration.ofMillis(1_499));
+    assertThat(Decision.visibilitySeconds(halfSecond, 1, 0.0)).isEqualTo(1);
+    assertThat(Decision.visibilitySeconds(Backoff.fixed(Duration.ofMillis(1_500)), 1, 0.0)).isEqualTo(2);
+    assertThat(Decision.visibilitySeconds(Backoff.fixed(Duration.ofMillis(400)), 1, 0.0)).isZero();
+    Backoff huge = new Backoff(Duration.ofHours(1), 10.0, Duration.ofDays(2), 0.0);
+    assertThat(Decision.visibilitySeconds(huge, 5, 0.0)).isEqualTo(Decision.MAX_VISIBILITY_SECONDS);
   }
 }
