@@ -58,7 +58,7 @@ public final class SqsConsumer implements AutoCloseable {
   public static final int DEFAULT_CONCURRENCY = 10;
 
   /** Default messages held beyond the running ones; why this value: docs/consumer.md. */
-  public static final int DEFAULT_PREFETCH = 100;
+  public static final int DEFAULT_PREFETCH = 500;
 
 
   private final ConsumerConfig config;

@@ -14,6 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,8 @@ public final class Dispatcher {
   private final AtomicInteger workers = new AtomicInteger();
   private final AtomicInteger waiting = new AtomicInteger();
   private final Runnable worker = this::work;
+  private final AtomicReference<Runnable> drainWaiter = new AtomicReference<>();
+  private volatile int drainThreshold;
   private volatile boolean paused;
   private volatile boolean closing;
 
@@ -76,6 +79,29 @@ public final class Dispatcher {
   /** Messages received and waiting for a handler slot. */
   public int waiting() {
     return waiting.get();
+  }
+
+  /**
+   * Runs {@code task} once, as soon as fewer than {@code n} messages wait for a handler (at once if
+   * that is already so). One task at a time: the receiver's last poller waiting for the prefetch
+   * buffer to drain.
+   */
+  public void whenWaitingBelow(int n, Runnable task) {
+    drainThreshold = n;
+    drainWaiter.set(task);
+    if (waiting.get() < n && drainWaiter.compareAndSet(task, null)) {
+      task.run();
+    }
+  }
+
+  /** One waiting message left the buffer (started, or given back). */
+  private void tookOne() {
+    if (waiting.decrementAndGet() < drainThreshold && drainWaiter.get() != null) {
+      Runnable task = drainWaiter.getAndSet(null);
+      if (task != null) {
+        task.run();
+      }
+    }
   }
 
   /** Handler calls running (a batch call counts once). */
@@ -146,7 +172,7 @@ public final class Dispatcher {
     if (!m.abandon()) {
       return false;
     }
-    waiting.decrementAndGet();
+    tookOne();
     settler.release(m);
     onDone.accept(m);
     return true;
@@ -194,7 +220,7 @@ public final class Dispatcher {
     if (!m.start()) {
       return; // released at shutdown
     }
-    waiting.decrementAndGet();
+    tookOne();
     Handled handled = pipeline.runSingle(m, route);
     if (handled instanceof Decision.HeldBack) {
       holdBack(m, new Work(() -> runSingle(m, route), () -> release(m)));
@@ -243,7 +269,7 @@ public final class Dispatcher {
             inOrder = false; // released at shutdown: so is the rest
             continue;
           }
-          waiting.decrementAndGet();
+          tookOne();
           Handled handled = route == null ? poison(m) : pipeline.runSingle(m, (Single) route);
           inOrder = settle(m, handled);
           rethrowFatal(handled);
@@ -261,7 +287,7 @@ public final class Dispatcher {
     List<InFlightMessage> batch = new ArrayList<>(candidates.size());
     for (InFlightMessage m : candidates) {
       if (m.start()) {
-        waiting.decrementAndGet();
+        tookOne();
         batch.add(m);
       }
     }

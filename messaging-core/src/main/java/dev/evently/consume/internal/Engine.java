@@ -100,6 +100,9 @@ public final class Engine {
             scheduler,
             this::received,
             this::prefetched,
+            config.concurrency(),
+            config.prefetch(),
+            dispatcher::whenWaitingBelow,
             metrics,
             name);
     if (config.circuitBreaker() == null) {

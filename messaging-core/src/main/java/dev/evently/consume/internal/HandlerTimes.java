@@ -3,8 +3,9 @@ package dev.evently.consume.internal;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An exponentially weighted (1/16) average of handler call times, for the receiver's wait for a
- * full batch of free slots. Racy updates only blur it.
+ * An exponentially weighted (1/16) average of durations: handler call times (the receiver's wait
+ * for a full batch of free slots, and how many messages should wait for a handler) or receive round
+ * trips. Racy updates only blur it.
  */
 public final class HandlerTimes {
   private volatile long averageNanos;
@@ -16,5 +17,9 @@ public final class HandlerTimes {
 
   public long averageMillis() {
     return TimeUnit.NANOSECONDS.toMillis(averageNanos);
+  }
+
+  public long averageNanos() {
+    return averageNanos;
   }
 }

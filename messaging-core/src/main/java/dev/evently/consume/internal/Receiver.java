@@ -33,6 +33,12 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  *   <li>Adaptive: a call that comes back full starts another poller (up to {@code maxPollers}); one
  *       that comes back empty ends its poller unless it is the last. An idle consumer therefore
  *       keeps one long poll open, and a busy one as many as its capacity can fill.
+ *   <li>Not ahead of the handlers: when a call comes back while {@link #bufferTarget()} messages
+ *       already wait for a handler, its poller ends too, and the last one waits until the buffer
+ *       drains below the target. The target is what the handlers take during one receive round
+ *       trip, at least {@code concurrency} and at most {@code prefetch}: with fast handlers, the
+ *       whole prefetch (many calls in flight); with slow ones, about one message per handler slot,
+ *       not the whole prefetch (waiting messages are hidden from other consumers of the queue).
  *   <li>Receive errors are retried with backoff (100 ms doubling to 10 s); {@link #lastError()}
  *       shows the latest until a receive succeeds again.
  * </ul>
@@ -52,6 +58,10 @@ public final class Receiver {
   private final ScheduledExecutorService scheduler;
   private final BiConsumer<List<Message>, Long> onMessages;
   private final IntSupplier prefetched;
+  private final int concurrency;
+  private final int prefetch;
+  private final HandlerTimes roundTrips = new HandlerTimes();
+  private final BiConsumer<Integer, Runnable> bufferGate;
   private final ConsumerMetrics metrics;
   private final String consumer;
   private final ReceiveMessageRequest[] requests = new ReceiveMessageRequest[Batcher.MAX_BATCH + 1];
@@ -67,6 +77,9 @@ public final class Receiver {
    * @param onMessages receives the messages of each non-empty response and the {@code
    *     System.nanoTime()} of their receipt; their slots stay reserved until released
    * @param prefetched how many received messages wait for a handler now
+   * @param concurrency the consumer's handler slots
+   * @param prefetch the most messages that may wait for a slot
+   * @param bufferGate runs a task once fewer than the given number of messages wait
    */
   public Receiver(
       SqsAsyncClient client,
@@ -79,6 +92,9 @@ public final class Receiver {
       ScheduledExecutorService scheduler,
       BiConsumer<List<Message>, Long> onMessages,
       IntSupplier prefetched,
+      int concurrency,
+      int prefetch,
+      BiConsumer<Integer, Runnable> bufferGate,
       ConsumerMetrics metrics,
       String consumer) {
     this.client = client;
@@ -89,6 +105,9 @@ public final class Receiver {
     this.scheduler = scheduler;
     this.onMessages = onMessages;
     this.prefetched = prefetched;
+    this.concurrency = concurrency;
+    this.prefetch = prefetch;
+    this.bufferGate = bufferGate;
     this.metrics = metrics;
     this.consumer = consumer;
     List<MessageSystemAttributeName> system =
@@ -219,12 +238,32 @@ public final class Receiver {
       future = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<ReceiveMessageResponse> f = future;
+    long sentAt = System.nanoTime();
     polls.add(f);
     f.whenComplete(
         (response, error) -> {
           polls.remove(f);
+          if (error == null && !response.messages().isEmpty()) {
+            roundTrips.record(System.nanoTime() - sentAt);
+          }
           onResponse(slots, response, error);
         });
+  }
+
+  /**
+   * How many messages may wait for a handler before receiving slows down: the handlers' intake
+   * during one receive round trip ({@code concurrency x round trip / handler time}), at least
+   * {@code concurrency}, at most {@code prefetch}.
+   */
+  int bufferTarget() {
+    return bufferTarget(concurrency, prefetch, roundTrips.averageNanos(), handlerTimes.averageNanos());
+  }
+
+  /** {@link #bufferTarget()} as a pure function of its inputs (averages in nanoseconds, 0: not known yet). */
+  static int bufferTarget(int concurrency, int prefetch, long roundTripNanos, long handlerNanos) {
+    long handler = Math.max(1, handlerNanos);
+    double intake = (double) concurrency * roundTripNanos / handler;
+    return (int) Math.max(concurrency, Math.min(prefetch, intake));
   }
 
   /**
@@ -258,8 +297,20 @@ public final class Receiver {
     List<Message> messages = response.messages();
     capacity.release(slots - messages.size());
     metrics.receiveCall(messages.isEmpty());
-    // the next call goes out first, so that it travels while these messages are decoded
-    if (!messages.isEmpty() || !retire()) {
+    // the next call goes out first, so that it travels while these messages are decoded; but
+    // with messages still waiting for a handler (handlers slower than receiving) pollers stop
+    // down to one, which waits for the buffer to drain: prefetch is a bound, not a target
+    int target = bufferTarget();
+    boolean backlog = !messages.isEmpty() && prefetched.getAsInt() >= target;
+    if (messages.isEmpty() || backlog) {
+      if (!retire()) {
+        if (backlog) {
+          bufferGate.accept(target, this::poll);
+        } else {
+          poll();
+        }
+      }
+    } else {
       if (messages.size() == Batcher.MAX_BATCH) {
         addPoller();
       }
