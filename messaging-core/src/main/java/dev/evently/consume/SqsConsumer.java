@@ -57,7 +57,7 @@ public final class SqsConsumer implements AutoCloseable {
   /** Default handler calls at once. */
   public static final int DEFAULT_CONCURRENCY = 10;
 
-  /** Default messages held beyond the running ones; why this value: docs/consumer.md. */
+  /** Default bound on messages waiting for a handler; why this value: docs/consumer.md. */
   public static final int DEFAULT_PREFETCH = 500;
 
 
@@ -286,11 +286,12 @@ public final class SqsConsumer implements AutoCloseable {
 
     /**
      * The most messages received and waiting for a handler slot, 0 to 10000; default {@value
-     * SqsConsumer#DEFAULT_PREFETCH}. Held messages never exceed concurrency + prefetch. Prefetching lets
-     * handlers take the next message without waiting for a receive call and keeps several receive
-     * calls in flight; prefetched messages are hidden from other consumers of the queue while they
-     * wait (their visibility is extended), so keep it small when handlers are slow and several
-     * instances share the queue. 0: receive only for free handler slots.
+     * SqsConsumer#DEFAULT_PREFETCH}. Held messages never exceed concurrency + prefetch. Prefetching
+     * lets handlers take the next message without waiting for a receive call and keeps several
+     * receive calls in flight. It is a bound, not a target: no more messages wait than the handlers
+     * take during one receive round trip (at least concurrency), so slow handlers do not hide
+     * hundreds of messages from other consumers of the queue. It also bounds the message bodies in
+     * memory: lower it for large messages. 0: receive only for free handler slots.
      */
     public Builder prefetch(int prefetch) {
       if (prefetch < 0 || prefetch > 10_000) {

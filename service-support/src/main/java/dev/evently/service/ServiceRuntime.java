@@ -211,6 +211,9 @@ public final class ServiceRuntime implements AutoCloseable {
                     .name(settings.service())
                     .codec(codec)
                     .concurrency(20)
+                    // a few rounds of the handlers: after a crash, held messages come back only
+                    // after the visibility timeout, so a service holds no more than it needs
+                    .prefetch(40)
                     .circuitBreaker(
                         CircuitBreakerPolicy.of(database).probe(() -> Database.ping(dataSource, 2)))
                     .waitTime(settings.receiveWait())
