@@ -134,6 +134,7 @@ public final class Dispatcher {
 
   /** Takes the decoded messages of one receive, in the order SQS returned them. */
   public void dispatch(List<InFlightMessage> messages) {
+    int queued = 0;
     if (fifo) {
       Map<String, List<InFlightMessage>> groups = new LinkedHashMap<>();
       for (InFlightMessage m : messages) {
@@ -143,6 +144,7 @@ public final class Dispatcher {
       for (List<InFlightMessage> group : groups.values()) {
         waiting.addAndGet(group.size());
         ready.add(new Work(() -> runGroup(group), () -> group.forEach(this::release)));
+        queued++;
       }
     } else {
       for (InFlightMessage m : messages) {
@@ -154,14 +156,16 @@ public final class Dispatcher {
         } else if (route instanceof Batch b) {
           waiting.incrementAndGet();
           lanes.computeIfAbsent(b, Lane::new).add(m);
+          queued++;
         } else {
           waiting.incrementAndGet();
           Single s = (Single) route;
           ready.add(new Work(() -> runSingle(m, s), () -> release(m)));
+          queued++;
         }
       }
     }
-    startWorkers();
+    startWorkers(queued);
   }
 
   /**
@@ -181,12 +185,21 @@ public final class Dispatcher {
   // ---- workers
 
   private void startWorkers() {
-    while (!paused && !ready.isEmpty()) {
+    startWorkers(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Starts up to {@code most} more handler slots while work waits, at most {@code concurrency} in
+   * all: one per work item just queued, so a receive of 10 does not wake 50 threads.
+   */
+  private void startWorkers(int most) {
+    for (int started = 0; started < most && !paused && !ready.isEmpty(); ) {
       int w = workers.get();
       if (w >= concurrency) {
         return;
       }
       if (workers.compareAndSet(w, w + 1)) {
+        started++;
         try {
           executor.execute(worker);
         } catch (RejectedExecutionException e) {
@@ -212,7 +225,7 @@ public final class Dispatcher {
       }
     } finally {
       workers.decrementAndGet();
-      startWorkers(); // work queued while this slot was ending
+      startWorkers(1); // work queued while this slot was ending
     }
   }
 
@@ -394,7 +407,7 @@ public final class Dispatcher {
       }
       scheduled.set(false);
       schedule(); // more waiting: another slot may take them meanwhile
-      startWorkers();
+      startWorkers(1);
       runBatch(batch, route, false);
     }
   }
