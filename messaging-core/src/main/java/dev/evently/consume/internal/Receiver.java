@@ -64,6 +64,7 @@ public final class Receiver {
   private final BiConsumer<Integer, Runnable> bufferGate;
   private final ConsumerMetrics metrics;
   private final String consumer;
+  private final String queueName;
   private final ReceiveMessageRequest[] requests = new ReceiveMessageRequest[Batcher.MAX_BATCH + 1];
   private final Set<CompletableFuture<?>> polls = ConcurrentHashMap.newKeySet();
   private final AtomicInteger pollers = new AtomicInteger();
@@ -110,6 +111,7 @@ public final class Receiver {
     this.bufferGate = bufferGate;
     this.metrics = metrics;
     this.consumer = consumer;
+    this.queueName = queue.queueName();
     List<MessageSystemAttributeName> system =
         queue.fifo()
             ? List.of(
@@ -329,7 +331,12 @@ public final class Receiver {
     int n = errorsInARow.incrementAndGet();
     long delayMillis = Math.min(10_000L, 100L << Math.min(n - 1, 7));
     LOG.warn(
-        "consumer '{}': receive failed ({} in a row), retrying in {} ms: {}", consumer, n, delayMillis, cause.toString());
+        "consumer '{}': receive from '{}' failed ({} in a row), retrying in {} ms: {}",
+        consumer,
+        queueName,
+        n,
+        delayMillis,
+        cause.toString());
     schedule(this::poll, delayMillis);
   }
 
