@@ -6,6 +6,7 @@ import dev.evently.consume.internal.Engine;
 import dev.evently.consume.internal.MdcMiddleware;
 import dev.evently.consume.internal.Pipeline;
 import dev.evently.event.EventCodec;
+import dev.evently.internal.Checks;
 import dev.evently.retry.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -43,7 +44,6 @@ public final class SqsConsumer implements AutoCloseable {
 
   /** MDC keys set around each handler call. */
   public static final String MDC_CONSUMER = MdcMiddleware.CONSUMER;
-
   public static final String MDC_EVENT_ID = MdcMiddleware.EVENT_ID;
   public static final String MDC_EVENT_TYPE = MdcMiddleware.EVENT_TYPE;
   public static final String MDC_CORRELATION_ID = MdcMiddleware.CORRELATION_ID;
@@ -53,13 +53,10 @@ public final class SqsConsumer implements AutoCloseable {
   public static final Backoff DEFAULT_BACKOFF = new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5), 0.2);
 
   private static final Duration MAX_VISIBILITY = Duration.ofSeconds(Decision.MAX_VISIBILITY_SECONDS);
-
   /** Default handler calls at once. */
   public static final int DEFAULT_CONCURRENCY = 10;
-
   /** Default bound on messages waiting for a handler; why this value: docs/consumer.md. */
   public static final int DEFAULT_PREFETCH = 500;
-
 
   private final ConsumerConfig config;
   private Engine engine;
@@ -71,10 +68,6 @@ public final class SqsConsumer implements AutoCloseable {
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  static int defaultReceiveConcurrency(int maxHeld) {
-    return ConsumerConfig.defaultReceiveConcurrency(maxHeld);
   }
 
   /**
@@ -181,40 +174,26 @@ public final class SqsConsumer implements AutoCloseable {
 
     private Builder() {}
 
-    private static <T> T nonNull(T value, String field) {
-      if (value == null) {
-        throw new IllegalArgumentException(field + " must not be null");
-      }
-      return value;
-    }
-
-    private static String nonBlank(String value, String field) {
-      if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException(field + " must not be blank");
-      }
-      return value;
-    }
-
     /** The SQS client; shared, not closed by the consumer. */
     public Builder client(SqsAsyncClient client) {
-      this.client = nonNull(client, "client");
+      this.client = Checks.notNull(client, "client");
       return this;
     }
 
     /** The queue's name (not URL); it must exist. */
     public Builder queueName(String queueName) {
-      this.queueName = nonBlank(queueName, "queueName");
+      this.queueName = Checks.notBlank(queueName, "queueName");
       return this;
     }
 
     /** The name in metrics, MDC and logs; default the queue name. */
     public Builder name(String name) {
-      this.name = nonBlank(name, "name");
+      this.name = Checks.notBlank(name, "name");
       return this;
     }
 
     public Builder codec(EventCodec codec) {
-      this.codec = nonNull(codec, "codec");
+      this.codec = Checks.notNull(codec, "codec");
       return this;
     }
 
@@ -223,13 +202,13 @@ public final class SqsConsumer implements AutoCloseable {
      * the codec's {@link dev.evently.event.EventTypes}). One handler per type.
      */
     public <T> Builder handle(Class<T> eventClass, EventHandler<T> handler) {
-      nonNull(handler, "handler");
+      Checks.notNull(handler, "handler");
       return handle(eventClass, (DeliveryHandler<T>) (event, delivery) -> handler.handle(event));
     }
 
     /** Like {@link #handle(Class, EventHandler)}, for a handler that also reads its {@link Delivery}. */
     public <T> Builder handle(Class<T> eventClass, DeliveryHandler<T> handler) {
-      nonNull(handler, "handler");
+      Checks.notNull(handler, "handler");
       @SuppressWarnings("unchecked")
       DeliveryHandler<Object> h = (DeliveryHandler<Object>) (DeliveryHandler<?>) handler;
       return route(eventClass, new Pipeline.Single(h));
@@ -248,7 +227,7 @@ public final class SqsConsumer implements AutoCloseable {
      *     need a prefetch that can hold them
      */
     public <T> Builder handleBatch(Class<T> eventClass, int maxBatchSize, BatchHandler<T> handler) {
-      nonNull(handler, "handler");
+      Checks.notNull(handler, "handler");
       if (maxBatchSize < 1 || maxBatchSize > 1000) {
         throw new IllegalArgumentException("maxBatchSize must be between 1 and 1000");
       }
@@ -258,7 +237,7 @@ public final class SqsConsumer implements AutoCloseable {
     }
 
     private Builder route(Class<?> eventClass, Pipeline.Route route) {
-      nonNull(eventClass, "eventClass");
+      Checks.notNull(eventClass, "eventClass");
       if (handlers.containsKey(eventClass)) {
         throw new IllegalArgumentException("a handler for " + eventClass.getName() + " is already registered");
       }
@@ -271,7 +250,7 @@ public final class SqsConsumer implements AutoCloseable {
      * consumer's own MDC and metrics middleware always run outside the ones added here.
      */
     public Builder use(Middleware middleware) {
-      this.middleware.add(nonNull(middleware, "middleware"));
+      this.middleware.add(Checks.notNull(middleware, "middleware"));
       return this;
     }
 
@@ -362,7 +341,7 @@ public final class SqsConsumer implements AutoCloseable {
      * {@code synchronized}), before that a pool of {@code concurrency} daemon threads.
      */
     public Builder executor(Executor executor) {
-      this.executor = nonNull(executor, "executor");
+      this.executor = Checks.notNull(executor, "executor");
       return this;
     }
 
@@ -373,7 +352,7 @@ public final class SqsConsumer implements AutoCloseable {
      * @throws IllegalArgumentException when null or its max is over 12 hours (the SQS limit)
      */
     public Builder backoff(Backoff backoff) {
-      nonNull(backoff, "backoff");
+      Checks.notNull(backoff, "backoff");
       if (backoff.max().compareTo(MAX_VISIBILITY) > 0) {
         throw new IllegalArgumentException("backoff.max must be <= 12 hours (the SQS visibility limit)");
       }
@@ -393,7 +372,7 @@ public final class SqsConsumer implements AutoCloseable {
 
     /** Where the {@code evently.consumer.*} meters go; default none. */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
-      this.meterRegistry = nonNull(meterRegistry, "meterRegistry");
+      this.meterRegistry = Checks.notNull(meterRegistry, "meterRegistry");
       return this;
     }
 
@@ -411,7 +390,7 @@ public final class SqsConsumer implements AutoCloseable {
      * into the dead-letter queue; see {@link CircuitBreakerPolicy}.
      */
     public Builder circuitBreaker(CircuitBreakerPolicy circuitBreaker) {
-      this.circuitBreaker = nonNull(circuitBreaker, "circuitBreaker");
+      this.circuitBreaker = Checks.notNull(circuitBreaker, "circuitBreaker");
       return this;
     }
 

@@ -11,4 +11,12 @@ public final class Checks {
     }
     return value;
   }
+
+  /** {@code value}, or an {@link IllegalArgumentException} naming {@code field} when null or blank. */
+  public static String notBlank(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(field + " must not be blank");
+    }
+    return value;
+  }
 }

@@ -1,5 +1,6 @@
 package dev.evently.consume;
 
+import dev.evently.consume.internal.ConsumerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,12 +52,12 @@ class SqsConsumerBuilderTest {
 
   @Test
   void defaultReceiveConcurrencyIsOneCallPerTenMessagesHeldUpToFifty() {
-    assertThat(SqsConsumer.defaultReceiveConcurrency(1)).isEqualTo(1);
-    assertThat(SqsConsumer.defaultReceiveConcurrency(10)).isEqualTo(1);
-    assertThat(SqsConsumer.defaultReceiveConcurrency(11)).isEqualTo(2);
-    assertThat(SqsConsumer.defaultReceiveConcurrency(110)).isEqualTo(11);
-    assertThat(SqsConsumer.defaultReceiveConcurrency(500)).isEqualTo(50);
-    assertThat(SqsConsumer.defaultReceiveConcurrency(5000)).isEqualTo(50);
+    assertThat(ConsumerConfig.defaultReceiveConcurrency(1)).isEqualTo(1);
+    assertThat(ConsumerConfig.defaultReceiveConcurrency(10)).isEqualTo(1);
+    assertThat(ConsumerConfig.defaultReceiveConcurrency(11)).isEqualTo(2);
+    assertThat(ConsumerConfig.defaultReceiveConcurrency(110)).isEqualTo(11);
+    assertThat(ConsumerConfig.defaultReceiveConcurrency(500)).isEqualTo(50);
+    assertThat(ConsumerConfig.defaultReceiveConcurrency(5000)).isEqualTo(50);
   }
 
   @Test
