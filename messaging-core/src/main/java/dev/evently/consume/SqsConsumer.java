@@ -435,7 +435,7 @@ public final class SqsConsumer implements AutoCloseable {
               List.copyOf(middleware),
               c,
               p,
-              receiveConcurrency > 0 ? receiveConcurrency : defaultReceiveConcurrency(c + p),
+              receiveConcurrency > 0 ? receiveConcurrency : ConsumerConfig.defaultReceiveConcurrency(c + p),
               waitTimeSeconds,
               visibilityTimeoutSeconds,
               executor,
