@@ -8,6 +8,8 @@ import dev.evently.consume.internal.Pipeline;
 import dev.evently.event.EventCodec;
 import dev.evently.internal.Checks;
 import dev.evently.retry.Backoff;
+import dev.evently.tracing.MessagingTracing;
+import io.opentelemetry.api.OpenTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
@@ -171,6 +173,8 @@ public final class SqsConsumer implements AutoCloseable {
     private MeterRegistry meterRegistry;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private CircuitBreakerPolicy circuitBreaker;
+    private OpenTelemetry openTelemetry;
+    private boolean linkToProducer;
 
     private Builder() {}
 
@@ -395,6 +399,27 @@ public final class SqsConsumer implements AutoCloseable {
     }
 
     /**
+     * Traces with {@code openTelemetry} (default: the global one, if the application registered
+     * it; otherwise no tracing at all): {@code receive}, {@code process} and {@code settle} spans
+     * per the messaging conventions, the process span a child of the producer's span carried by
+     * the message ({@link dev.evently.tracing.MessagingTracing}).
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Checks.notNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    /**
+     * Whether a process span links to the producer's span instead of continuing its trace
+     * (default false: one trace from the producer's request to every consumer). Batch calls always
+     * link.
+     */
+    public Builder linkToProducerSpans(boolean link) {
+      this.linkToProducer = link;
+      return this;
+    }
+
+    /**
      * An unstarted consumer.
      *
      * @throws IllegalArgumentException when a required field is missing, a handler's class is not
@@ -443,7 +468,9 @@ public final class SqsConsumer implements AutoCloseable {
               allowMissingDlq,
               meterRegistry != null ? meterRegistry : new CompositeMeterRegistry(),
               shutdownTimeout,
-              circuitBreaker));
+              circuitBreaker,
+              openTelemetry != null ? openTelemetry : MessagingTracing.globalOrNull(),
+              linkToProducer));
     }
   }
 }

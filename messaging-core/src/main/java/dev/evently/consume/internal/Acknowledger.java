@@ -1,5 +1,6 @@
 package dev.evently.consume.internal;
 
+import io.opentelemetry.api.trace.Span;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -35,11 +36,16 @@ public final class Acknowledger {
   private final Batcher<VisibilityChange> visibility = new Batcher<>(this::visibilityBatch);
   private final Set<CompletableFuture<?>> releases = ConcurrentHashMap.newKeySet();
 
-  public Acknowledger(SqsAsyncClient client, String queueUrl, String consumer, ConsumerMetrics metrics) {
+  private final ConsumerTracing tracing;
+
+  /** {@code tracing}: null when the consumer does not trace. */
+  public Acknowledger(
+      SqsAsyncClient client, String queueUrl, String consumer, ConsumerMetrics metrics, ConsumerTracing tracing) {
     this.client = client;
     this.queueUrl = queueUrl;
     this.consumer = consumer;
     this.metrics = metrics;
+    this.tracing = tracing;
   }
 
   public void delete(InFlightMessage m) {
@@ -109,10 +115,16 @@ public final class Acknowledger {
               .receiptHandle(batch.get(i).receiptHandle())
               .build());
     }
+    Span span = tracing == null ? null : tracing.startSettle("DeleteMessageBatch", batch);
     return client
         .deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries))
         .whenComplete(
-            (response, error) -> reportFailures("delete", batch, error, error != null ? List.of() : response.failed()));
+            (response, error) -> {
+              reportFailures("delete", batch, error, error != null ? List.of() : response.failed());
+              if (span != null) {
+                ConsumerTracing.end(span, error);
+              }
+            });
   }
 
   private CompletableFuture<?> visibilityBatch(List<VisibilityChange> batch) {
@@ -123,10 +135,14 @@ public final class Acknowledger {
       messages.add(c.message());
       entries.add(visibilityEntry(i, c.message().receiptHandle(), c.seconds()));
     }
+    Span span = tracing == null ? null : tracing.startSettle("ChangeMessageVisibilityBatch", messages);
     return client
         .changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries))
         .whenComplete(
             (response, error) -> {
+              if (span != null) {
+                ConsumerTracing.end(span, error);
+              }
               List<BatchResultErrorEntry> failed = error != null ? List.of() : response.failed();
               reportFailures("visibility change", messages, error, failed);
               undoFailedExtensions(batch, error != null ? null : failed);

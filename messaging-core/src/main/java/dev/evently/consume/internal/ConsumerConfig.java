@@ -5,6 +5,7 @@ import dev.evently.consume.CircuitBreakerPolicy;
 import dev.evently.consume.Middleware;
 import dev.evently.event.EventCodec;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * @param executor null: a consumer-owned pool of {@code concurrency} threads
  * @param middleware the user's, outermost first
  * @param circuitBreaker null: none
+ * @param openTelemetry null: no tracing
+ * @param linkToProducer process spans link to the producer's context instead of being its children
  */
 public record ConsumerConfig(
     SqsAsyncClient client,
@@ -37,7 +40,9 @@ public record ConsumerConfig(
     boolean allowMissingDeadLetterQueue,
     MeterRegistry meterRegistry,
     Duration shutdownTimeout,
-    CircuitBreakerPolicy circuitBreaker) {
+    CircuitBreakerPolicy circuitBreaker,
+    OpenTelemetry openTelemetry,
+    boolean linkToProducer) {
 
   /**
    * One receive call per 10 messages that may be held (concurrency + prefetch), between 1 and 50:

@@ -66,13 +66,20 @@ public final class Engine {
     } else {
       this.ownedExecutor = null;
     }
-    this.acknowledger = new Acknowledger(config.client(), setup.queueUrl(), name, metrics);
+    ConsumerTracing tracing =
+        config.openTelemetry() == null
+            ? null
+            : new ConsumerTracing(config.openTelemetry(), config.queueName(), config.linkToProducer());
+    this.acknowledger = new Acknowledger(config.client(), setup.queueUrl(), name, metrics, tracing);
     DeadLetterer deadLetterer =
         setup.dlqUrl() == null ? null : new DeadLetterer(config.client(), setup.queueUrl(), setup.dlqUrl(), name);
     Decision.Policy policy = new Decision.Policy(setup.maxReceiveCount(), deadLetterer != null, config.backoff());
-    this.settler = new Settler(acknowledger, deadLetterer, policy, metrics, name, setup.fifo());
+    this.settler = new Settler(acknowledger, deadLetterer, policy, metrics, name, setup.fifo(), tracing);
     HandlerTimes times = new HandlerTimes();
     List<Middleware> chain = new ArrayList<>();
+    if (tracing != null) {
+      chain.add(new TracingMiddleware(tracing));
+    }
     chain.add(new MdcMiddleware(name));
     if (config.circuitBreaker() != null) {
       chain.add(new BreakerMiddleware(config.circuitBreaker()));
@@ -104,6 +111,7 @@ public final class Engine {
             config.prefetch(),
             dispatcher::whenWaitingBelow,
             metrics,
+            tracing,
             name);
     if (config.circuitBreaker() == null) {
       this.breaker = null;

@@ -35,6 +35,7 @@ public final class InFlightMessage implements Delivery {
   private boolean timeDerived;
   private EventDecodingException decodeError;
   private Map<String, String> attributes;
+  private volatile io.opentelemetry.api.trace.SpanContext traceContext;
 
   public InFlightMessage(
       Message message, QueueSetup queue, String consumerName, long receivedNanos, long visibilityNanos) {
@@ -44,6 +45,15 @@ public final class InFlightMessage implements Delivery {
     this.receiveCount = parseInt(message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT), 1);
     this.receivedNanos = receivedNanos;
     this.visibleAtNanos = receivedNanos + visibilityNanos;
+  }
+
+  /** The span context of this message's processing (or null when the consumer does not trace). */
+  public io.opentelemetry.api.trace.SpanContext traceContext() {
+    return traceContext;
+  }
+
+  public void traceContext(io.opentelemetry.api.trace.SpanContext context) {
+    this.traceContext = context;
   }
 
   /** Records the decoded event; called once, before the message is handed to a handler thread. */

@@ -3,11 +3,13 @@ package dev.evently.consume.internal;
 import dev.evently.consume.BatchResult;
 import dev.evently.consume.Middleware;
 import dev.evently.event.Event;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import org.slf4j.MDC;
 
 /**
- * Puts the consumer name, SQS message id, event id, type and correlation id in the SLF4J MDC
- * around a handler call, and removes them afterwards (batch calls: the consumer name only). The
+ * Puts the consumer name, SQS message id, event id, type and correlation id (and, when the call is
+ * traced, the trace and span ids) in the SLF4J MDC around a handler call, and removes them afterwards (batch calls: the consumer name only). The
  * outermost middleware of every consumer.
  */
 public final class MdcMiddleware implements Middleware {
@@ -18,6 +20,8 @@ public final class MdcMiddleware implements Middleware {
   public static final String EVENT_ID = "eventId";
   public static final String EVENT_TYPE = "eventType";
   public static final String CORRELATION_ID = "correlationId";
+  public static final String TRACE_ID = "traceId";
+  public static final String SPAN_ID = "spanId";
 
   private final String consumer;
 
@@ -33,6 +37,11 @@ public final class MdcMiddleware implements Middleware {
     put(EVENT_ID, event.id());
     put(EVENT_TYPE, event.type());
     put(CORRELATION_ID, event.correlationId());
+    SpanContext trace = Span.current().getSpanContext();
+    if (trace.isValid()) {
+      MDC.put(TRACE_ID, trace.getTraceId());
+      MDC.put(SPAN_ID, trace.getSpanId());
+    }
     try {
       chain.proceed();
     } finally {
@@ -41,6 +50,8 @@ public final class MdcMiddleware implements Middleware {
       MDC.remove(EVENT_ID);
       MDC.remove(EVENT_TYPE);
       MDC.remove(CORRELATION_ID);
+      MDC.remove(TRACE_ID);
+      MDC.remove(SPAN_ID);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.evently.consume.internal;
 
+import io.opentelemetry.api.trace.Span;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -65,6 +66,7 @@ public final class Receiver {
   private final ConsumerMetrics metrics;
   private final String consumer;
   private final String queueName;
+  private final ConsumerTracing tracing;
   private final ReceiveMessageRequest[] requests = new ReceiveMessageRequest[Batcher.MAX_BATCH + 1];
   private final Set<CompletableFuture<?>> polls = ConcurrentHashMap.newKeySet();
   private final AtomicInteger pollers = new AtomicInteger();
@@ -97,6 +99,7 @@ public final class Receiver {
       int prefetch,
       BiConsumer<Integer, Runnable> bufferGate,
       ConsumerMetrics metrics,
+      ConsumerTracing tracing,
       String consumer) {
     this.client = client;
     this.capacity = capacity;
@@ -111,6 +114,7 @@ public final class Receiver {
     this.bufferGate = bufferGate;
     this.metrics = metrics;
     this.consumer = consumer;
+    this.tracing = tracing;
     this.queueName = queue.queueName();
     List<MessageSystemAttributeName> system =
         queue.fifo()
@@ -118,11 +122,13 @@ public final class Receiver {
                 MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
                 MessageSystemAttributeName.SENT_TIMESTAMP,
                 MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
+                MessageSystemAttributeName.AWS_TRACE_HEADER,
                 MessageSystemAttributeName.MESSAGE_GROUP_ID)
             : List.of(
                 MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
                 MessageSystemAttributeName.SENT_TIMESTAMP,
-                MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP);
+                MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
+                MessageSystemAttributeName.AWS_TRACE_HEADER);
     for (int n = 1; n <= Batcher.MAX_BATCH; n++) {
       ReceiveMessageRequest.Builder request =
           ReceiveMessageRequest.builder()
@@ -241,10 +247,14 @@ public final class Receiver {
     }
     CompletableFuture<ReceiveMessageResponse> f = future;
     long sentAt = System.nanoTime();
+    Span span = tracing == null ? null : tracing.startReceive();
     polls.add(f);
     f.whenComplete(
         (response, error) -> {
           polls.remove(f);
+          if (span != null) {
+            tracing.received(span, error == null ? response.messages() : List.of(), error);
+          }
           if (error == null && !response.messages().isEmpty()) {
             roundTrips.record(System.nanoTime() - sentAt);
           }

@@ -8,6 +8,7 @@ import dev.evently.consume.internal.Decision.Policy;
 import dev.evently.consume.internal.Decision.Retry;
 import dev.evently.event.DecodeFailure;
 import dev.evently.event.EventDecodingException;
+import io.opentelemetry.api.trace.Span;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,21 +32,24 @@ public final class Settler {
   private final String consumer;
   private final boolean fifo;
   private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+  private final ConsumerTracing tracing;
 
-  /** {@code deadLetterer} is null when the queue has no dead-letter queue. */
+  /** {@code deadLetterer} is null when the queue has no dead-letter queue; {@code tracing} null when not tracing. */
   public Settler(
       Acknowledger acknowledger,
       DeadLetterer deadLetterer,
       Policy policy,
       ConsumerMetrics metrics,
       String consumer,
-      boolean fifo) {
+      boolean fifo,
+      ConsumerTracing tracing) {
     this.acknowledger = acknowledger;
     this.deadLetterer = deadLetterer;
     this.policy = policy;
     this.metrics = metrics;
     this.consumer = consumer;
     this.fifo = fifo;
+    this.tracing = tracing;
   }
 
   /**
@@ -100,11 +104,15 @@ public final class Settler {
   }
 
   private boolean deadLetter(InFlightMessage m, DeadLetter d) {
+    Span span = tracing == null ? null : tracing.startDeadLetter(m, d.reason());
     CompletableFuture<Boolean> done =
         deadLetterer
             .send(m, d.reason(), d.error())
             .handle(
                 (response, sendError) -> {
+                  if (span != null) {
+                    ConsumerTracing.end(span, sendError);
+                  }
                   if (sendError == null) {
                     LOG.warn(
                         "consumer '{}': moved message {} to the dead-letter queue: {}",
