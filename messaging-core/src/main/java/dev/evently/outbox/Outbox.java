@@ -8,9 +8,14 @@ import dev.evently.jdbc.internal.Dialect;
 import dev.evently.jdbc.internal.Jdbc;
 import dev.evently.publish.EncodedMessage;
 import dev.evently.publish.internal.MessageEncoder;
+import dev.evently.tracing.MessagingTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -89,13 +94,42 @@ public final class Outbox {
       throw new IllegalStateException(
           "tx is in auto-commit mode: Outbox.publish must join a transaction (setAutoCommit(false))");
     }
-    EncodedMessage message = encoder.encode(event);
+    EncodedMessage message = withWriterTrace(encoder.encode(withWriterTrace(event)));
     requireColumnFits(message.messageGroupId(), "messageGroupId", event);
     requireColumnFits(message.deduplicationId(), "deduplicationId", event);
     statements(Dialect.of(tx)).insert(tx, topic, event.subject(), message);
     for (Runnable listener : listeners) {
       listener.run();
     }
+  }
+
+  /**
+   * The writer's trace (the span current where {@code publish} is called, e.g. the HTTP request
+   * that placed an order) goes with the event: as its CloudEvents {@code traceparent} unless it
+   * has one, so that the trace runs from the request through the relay to every consumer.
+   */
+  private static Event<?> withWriterTrace(Event<?> event) {
+    SpanContext current = Span.current().getSpanContext();
+    if (!current.isValid() || event.traceparent() != null) {
+      return event;
+    }
+    return event.withTraceparent(MessagingTracing.inject(Context.current()).get(MessagingTracing.TRACEPARENT));
+  }
+
+  /** ... and as the {@code traceparent}/{@code tracestate} message attributes stored with the row. */
+  private static EncodedMessage withWriterTrace(EncodedMessage message) {
+    if (!Span.current().getSpanContext().isValid()) {
+      return message;
+    }
+    Map<String, String> attributes = new LinkedHashMap<>(message.attributes());
+    MessagingTracing.inject(Context.current()).forEach(attributes::putIfAbsent);
+    return new EncodedMessage(
+        message.eventId(),
+        message.type(),
+        message.body(),
+        attributes,
+        message.messageGroupId(),
+        message.deduplicationId());
   }
 
   private static void requireColumnFits(String id, String field, Event<?> event) {

@@ -15,6 +15,12 @@ import dev.evently.publish.BufferFullException;
 import dev.evently.publish.PublishException;
 import dev.evently.retry.Backoff;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -128,6 +134,34 @@ abstract class OutboxContract {
     assertThat(sent.attributes()).isEqualTo(Map.of(EventAttributes.TYPE, "OrderPlaced"));
     assertThat(sent.messageGroupId()).isEqualTo("o-1");
     assertThat(sent.deduplicationId()).isEqualTo(event.id());
+  }
+
+  @Test
+  void theWritersTraceIsStoredWithTheRowAndRelayedWithIt() throws Exception {
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    try (OpenTelemetrySdk otel =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+            .build()) {
+      Span request = otel.getTracer("test").spanBuilder("POST /orders").startSpan();
+      Event<OrderPlaced> event = OrderPlaced.event("o-1", 1);
+      try (Scope scope = request.makeCurrent()) {
+        inTransaction(true, event);
+      } finally {
+        request.end();
+      }
+      assertThat(relay().build().relayOnce()).isEqualTo(1);
+      EncodedMessage sent = sns.messages().get(0);
+      var context = request.getSpanContext();
+      String traceparent =
+          "00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags().asHex();
+      assertThat(sent.attributes()).containsEntry("traceparent", traceparent);
+      assertThat(OrderPlaced.CODEC.decode(sent.body()).traceparent()).isEqualTo(traceparent);
+    }
+    // without a current span nothing is added
+    inTransaction(true, OrderPlaced.event("o-2", 1));
+    relay().build().relayOnce();
+    assertThat(sns.messages().get(1).attributes()).doesNotContainKey("traceparent");
   }
 
   @Test
