@@ -7,8 +7,11 @@ import dev.evently.internal.Checks;
 import dev.evently.internal.Meters;
 import dev.evently.publish.internal.BatchSender;
 import dev.evently.publish.internal.MessageEncoder;
+import dev.evently.publish.internal.PublisherTracing;
 import dev.evently.retry.Backoff;
+import dev.evently.tracing.MessagingTracing;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -83,6 +86,7 @@ public final class SnsPublisher implements EventPublisher {
   private final BatchSender.Settings settings;
   private final MessageEncoder encoder;
   private final BatchSender sender;
+  private final PublisherTracing tracing;
 
   private SnsPublisher(
       Builder b, String topicArn, Function<? super Event<?>, String> groupId, Function<? super Event<?>, String> dedupId) {
@@ -93,7 +97,11 @@ public final class SnsPublisher implements EventPublisher {
             topicArn, topicName, fifo, b.linger, b.maxMessageBytes, fifo ? 1 : b.maxConcurrentBatches,
             b.maxAttempts, b.retryBackoff, b.maxBufferedEvents, b.closeTimeout);
     this.encoder = new MessageEncoder(b.codec, fifo ? groupId : null, fifo ? dedupId : null);
-    this.sender = new BatchSender(settings, b.client::publishBatch, Meters.of(b.meterRegistry, "topic", topicName));
+    this.tracing = PublisherTracing.of(b.openTelemetry != null ? b.openTelemetry : MessagingTracing.globalOrNull(), topicName);
+    this.sender =
+        new BatchSender(
+            settings, tracing == null ? b.client::publishBatch : tracing.send(b.client::publishBatch),
+            Meters.of(b.meterRegistry, "topic", topicName));
   }
 
   public static Builder builder() {
@@ -152,7 +160,7 @@ public final class SnsPublisher implements EventPublisher {
   @Override
   public CompletableFuture<String> publishEncoded(EncodedMessage message) {
     Objects.requireNonNull(message, "message must not be null");
-    return sender.publish(message);
+    return sender.publish(tracing == null ? message : tracing.create(message));
   }
 
   /** Publishes several events, batching them together; one future per event, in the same order. */
@@ -206,7 +214,7 @@ public final class SnsPublisher implements EventPublisher {
           "publisher for " + settings.topicArn() + " is closed; event " + event.id() + " not sent")));
     }
     try {
-      return new Encoded(encoder.encode(event), null);
+      return new Encoded(tracing == null ? encoder.encode(event) : tracing.create(event, encoder::encode), null);
     } catch (RuntimeException e) {
       String what = "event " + event.id() + " of type " + event.type();
       CompletableFuture<String> refused = new CompletableFuture<>();
@@ -234,6 +242,7 @@ public final class SnsPublisher implements EventPublisher {
     private MeterRegistry meterRegistry;
     private int maxBufferedEvents = DEFAULT_MAX_BUFFERED_EVENTS;
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+    private OpenTelemetry openTelemetry;
 
     private Builder() {}
 
@@ -374,6 +383,17 @@ public final class SnsPublisher implements EventPublisher {
         throw new IllegalArgumentException("closeTimeout must be >= 0");
       }
       this.closeTimeout = closeTimeout;
+      return this;
+    }
+
+    /**
+     * Traces with {@code openTelemetry} (default: the global one, if the application registered
+     * it; otherwise no tracing at all): a {@code create} span per message, whose context the
+     * message carries to consumers, and a {@code send} span per PublishBatch call (see {@link
+     * MessagingTracing}). {@link SnsPublisher#publishEncoded} continues the trace the message carries.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Checks.notNull(openTelemetry, "openTelemetry");
       return this;
     }
 

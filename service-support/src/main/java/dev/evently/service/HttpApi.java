@@ -1,5 +1,16 @@
 package dev.evently.service;
 
+import com.sun.net.httpserver.Headers;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
@@ -95,11 +106,29 @@ public final class HttpApi implements AutoCloseable {
   private final int maxBodyBytes;
   private final MeterRegistry meters;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Tracer tracer;
+  private static final AttributeKey<String> HTTP_METHOD = AttributeKey.stringKey("http.request.method");
+  private static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
+  private static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
+  private static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
+  private static final TextMapGetter<Headers> HEADERS =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Headers carrier) {
+          return carrier.keySet();
+        }
+
+        @Override
+        public String get(Headers carrier, String key) {
+          return carrier == null ? null : carrier.getFirst(key);
+        }
+      };
 
   private HttpApi(Builder b) throws IOException {
     this.routes = List.copyOf(b.routes);
     this.maxBodyBytes = b.maxBodyBytes;
     this.meters = b.meters;
+    this.tracer = b.openTelemetry == null ? null : b.openTelemetry.getTracer("dev.evently.service");
     AtomicInteger n = new AtomicInteger();
     this.executor =
         Executors.newFixedThreadPool(
@@ -155,7 +184,8 @@ public final class HttpApi implements AutoCloseable {
     String path = exchange.getRequestURI().getPath();
     String pattern = "UNMATCHED";
     Response response;
-    try {
+    Span span = serverSpan(exchange, method);
+    try (Scope scope = span.makeCurrent()) {
       if (path.chars().anyMatch(Character::isISOControl)) {
         throw ApiException.badRequest("the path contains control characters", null);
       }
@@ -181,6 +211,8 @@ public final class HttpApi implements AutoCloseable {
                 : error(ApiException.notFound("no such resource: " + path));
       } else {
         pattern = route.pattern();
+        span.updateName(method + " " + pattern);
+        span.setAttribute(HTTP_ROUTE, pattern);
         byte[] body = readBody(exchange);
         response = route.handler().handle(new Request(method, path, params, exchange.getRequestHeaders(), body));
       }
@@ -190,6 +222,11 @@ public final class HttpApi implements AutoCloseable {
       log.error("{} {} failed", method, path, e);
       response = error(new ApiException(500, "internal error", null));
     }
+    span.setAttribute(HTTP_STATUS, (long) response.status());
+    if (response.status() >= 500) {
+      span.setStatus(StatusCode.ERROR);
+    }
+    span.end();
     send(exchange, response);
     Timer.builder("http.server.requests")
         .tag("method", method)
@@ -197,6 +234,26 @@ public final class HttpApi implements AutoCloseable {
         .tag("status", Integer.toString(response.status()))
         .register(meters)
         .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * A SERVER span for the request (a no-op without an OpenTelemetry), continuing the caller's
+   * trace from its {@code traceparent} header; current while the handler runs, so the events it
+   * writes to the outbox carry it.
+   */
+  private Span serverSpan(HttpExchange exchange, String method) {
+    if (tracer == null) {
+      return Span.getInvalid();
+    }
+    Context parent =
+        W3CTraceContextPropagator.getInstance().extract(Context.root(), exchange.getRequestHeaders(), HEADERS);
+    return tracer
+        .spanBuilder(method)
+        .setParent(parent)
+        .setSpanKind(SpanKind.SERVER)
+        .setAttribute(HTTP_METHOD, method)
+        .setAttribute(URL_PATH, exchange.getRequestURI().getPath())
+        .startSpan();
   }
 
   private byte[] readBody(HttpExchange exchange) throws IOException {
@@ -302,6 +359,7 @@ public final class HttpApi implements AutoCloseable {
     private int maxBodyBytes = 16 * 1024;
     private int threads = 32;
     private MeterRegistry meters = new SimpleMeterRegistry();
+    private OpenTelemetry openTelemetry;
 
     private Builder() {}
 
@@ -327,6 +385,18 @@ public final class HttpApi implements AutoCloseable {
         throw new IllegalArgumentException("threads must be > 0");
       }
       this.threads = threads;
+      return this;
+    }
+
+    /**
+     * Traces every request as a SERVER span named by its route (continuing a caller's {@code
+     * traceparent} header), current while the handler runs; default none.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      if (openTelemetry == null) {
+        throw new IllegalArgumentException("openTelemetry must not be null");
+      }
+      this.openTelemetry = openTelemetry;
       return this;
     }
 

@@ -57,6 +57,7 @@ public final class ServiceRuntime implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final EventCodec codec;
   private final Outbox outbox;
+  private final Telemetry telemetry;
   private HttpApi http;
   private SqsConsumer consumer;
 
@@ -65,6 +66,7 @@ public final class ServiceRuntime implements AutoCloseable {
     this.settings = settings;
     this.meters = Metrics.registry(settings.service());
     try {
+      this.telemetry = lifecycle.register("telemetry", Telemetry.open(settings.service(), System::getenv));
       this.sns = settings.sns() != null ? settings.sns() : lifecycle.register("sns client", SnsAsyncClient.create());
       this.sqs = settings.sqs() != null ? settings.sqs() : lifecycle.register("sqs client", SqsAsyncClient.create());
       this.topology =
@@ -78,7 +80,7 @@ public final class ServiceRuntime implements AutoCloseable {
       SnsPublisher publisher =
           lifecycle.register(
               "publisher",
-              SnsPublisher.builder()
+              traced(SnsPublisher.builder())
                   .client(sns)
                   .topic(topology.topicArn(settings.publishTopic()))
                   .codec(codec)
@@ -197,7 +199,7 @@ public final class ServiceRuntime implements AutoCloseable {
         lifecycle.register(
             "http",
             routes
-                .apply(HttpApi.builder().port(settings.httpPort()).meters(meters))
+                .apply(traced(HttpApi.builder().port(settings.httpPort()).meters(meters)))
                 .route("GET", "/health", health.liveness())
                 .route("GET", "/health/ready", health)
                 .route("GET", "/metrics", Metrics.endpoint(meters))
@@ -205,7 +207,7 @@ public final class ServiceRuntime implements AutoCloseable {
     consumer =
         handlers
             .apply(
-                SqsConsumer.builder()
+                traced(SqsConsumer.builder())
                     .client(sqs)
                     .queueName(settings.consumeQueue())
                     .name(settings.service())
@@ -251,6 +253,18 @@ public final class ServiceRuntime implements AutoCloseable {
             .waitDurationInOpenState(Duration.ofSeconds(5))
             .permittedNumberOfCallsInHalfOpenState(3)
             .build());
+  }
+
+  private HttpApi.Builder traced(HttpApi.Builder http) {
+    return telemetry.openTelemetry() == null ? http : http.openTelemetry(telemetry.openTelemetry());
+  }
+
+  private SnsPublisher.Builder traced(SnsPublisher.Builder publisher) {
+    return telemetry.openTelemetry() == null ? publisher : publisher.openTelemetry(telemetry.openTelemetry());
+  }
+
+  private SqsConsumer.Builder traced(SqsConsumer.Builder consumer) {
+    return telemetry.openTelemetry() == null ? consumer : consumer.openTelemetry(telemetry.openTelemetry());
   }
 
   /** The HTTP port (after {@link #serve}). */
