@@ -35,8 +35,17 @@ final class SagaSystem implements AutoCloseable {
   static final Duration HTTP_TIMEOUT = Duration.ofSeconds(20);
 
   /** Which dependencies the services reach through a proxy. */
-  record Options(boolean awsProxy, boolean databaseProxy) {
+  record Options(boolean awsProxy, boolean databaseProxy, Map<String, String> env) {
     static final Options DIRECT = new Options(false, false);
+
+    Options(boolean awsProxy, boolean databaseProxy) {
+      this(awsProxy, databaseProxy, Map.of());
+    }
+
+    /** Direct connections, and {@code env} added to both services' environment. */
+    static Options withEnv(Map<String, String> env) {
+      return new Options(false, false, Map.copyOf(env));
+    }
   }
 
   final String id;
@@ -83,6 +92,7 @@ final class SagaSystem implements AutoCloseable {
     if (realKeys && System.getenv("AWS_SESSION_TOKEN") != null) {
       common.put("AWS_SESSION_TOKEN", System.getenv("AWS_SESSION_TOKEN"));
     }
+    common.putAll(options.env());
     Map<String, String> customerEnv = new HashMap<>(common);
     customerEnv.put("DATABASE_URL", Postgres.url(port(customerDbProxy), customerSchema, dbPassword));
     customerEnv.put("CUSTOMER_EVENTS_TOPIC", naming.physical("customer-events"));

@@ -99,7 +99,7 @@ final class ServiceProcess implements AutoCloseable {
         jar.toAbsolutePath().toString()));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.equals("DATABASE_URL") || k.equals("LOG_LEVEL"));
+    pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("OTEL_") || k.equals("DATABASE_URL") || k.equals("LOG_LEVEL"));
     pb.environment().putAll(env);
     try {
       Files.createDirectories(log.getParent());
