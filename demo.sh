@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The evently demo: the order/credit saga between two services over SNS/SQS.
 #
-#   ./demo.sh [--orders N] [--keep-running] [--endpoint URL] [--kill-subscriber]
+#   ./demo.sh [--orders N] [--keep-running] [--endpoint URL] [--kill-subscriber] [--traces]
 #
 # Builds what is missing, starts moto_server (unless --endpoint names LocalStack or AWS),
 # applies infra/topology.yaml, starts order-publisher and customer-subscriber as separate
 # processes, creates customers, places N orders (default 200), shows progress and ends with
 # a summary: outcomes, a credit consistency check per customer, DLQ depths and saga latency.
 # --kill-subscriber SIGKILLs customer-subscriber halfway through and starts it again: nothing
-# may be lost. Stops everything it started; exits non-zero if anything is inconsistent.
+# may be lost. --traces runs the services with OpenTelemetry tracing into a small OTLP/HTTP
+# receiver and ends by printing one order's trace across both services as a waterfall.
+# Stops everything it started; exits non-zero if anything is inconsistent.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -17,7 +19,8 @@ ORDERS=200
 KEEP_RUNNING=0
 ENDPOINT=""
 KILL_SUBSCRIBER=0
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+TRACES=0
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --orders) ORDERS="${2:?--orders needs a number}"; shift 2 ;;
@@ -26,6 +29,7 @@ while [[ $# -gt 0 ]]; do
     --endpoint) ENDPOINT="${2:?--endpoint needs a URL}"; shift 2 ;;
     --endpoint=*) ENDPOINT="${1#*=}"; shift ;;
     --kill-subscriber) KILL_SUBSCRIBER=1; shift ;;
+    --traces) TRACES=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -86,7 +90,8 @@ wait_healthy() { # name pid url log
 }
 
 # 1. Build what is missing or older than its sources.
-JARS=(infra/target/infra.jar order-publisher/target/order-publisher.jar customer-subscriber/target/customer-subscriber.jar)
+JARS=(infra/target/infra.jar order-publisher/target/order-publisher.jar customer-subscriber/target/customer-subscriber.jar
+  otlp-receiver/target/otlp-receiver.jar)
 stale=0
 for jar in "${JARS[@]}"; do
   if [[ ! -f "$jar" ]] || [[ -n $(find pom.xml ./*/pom.xml ./*/src/main -newer "$jar" -type f -print -quit 2>/dev/null) ]]; then
@@ -95,7 +100,7 @@ for jar in "${JARS[@]}"; do
 done
 if [[ $stale -eq 1 ]]; then
   say "building (./mvnw -B -q -DskipTests package)"
-  ./mvnw -B -q -DskipTests package -pl infra,order-publisher,customer-subscriber -am
+  ./mvnw -B -q -DskipTests package -pl infra,order-publisher,customer-subscriber,otlp-receiver -am
 fi
 
 # 2. The SNS/SQS endpoint.
@@ -124,7 +129,21 @@ fi
 say "applying infra/topology.yaml"
 java "${JVM[@]}" -jar infra/target/infra.jar apply | sed 's/^/    /'
 
-# 4. The services, each with its own fresh H2 database under the work dir.
+# 4. Tracing (--traces): a receiver for the services' OTLP/HTTP exports; the standard OTEL_*
+#    variables point the services' OpenTelemetry SDK at it (any OTLP backend works the same way).
+if [[ $TRACES -eq 1 ]]; then
+  OTLP_PORT=$(free_port)
+  java "${JVM[@]}" -jar otlp-receiver/target/otlp-receiver.jar serve --port "$OTLP_PORT" --out "$WORK/spans.jsonl" \
+    >"$WORK/otlp-receiver.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do grep -q 'receiver on' "$WORK/otlp-receiver.log" 2>/dev/null && break; sleep 0.1; done
+  grep -q 'receiver on' "$WORK/otlp-receiver.log" || die "the OTLP receiver did not start (log: $WORK/otlp-receiver.log)"
+  export OTEL_TRACES_EXPORTER=otlp OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
+    OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$OTLP_PORT" OTEL_BSP_SCHEDULE_DELAY=500
+  say "tracing into the OTLP/HTTP receiver on 127.0.0.1:$OTLP_PORT"
+fi
+
+# 5. The services, each with its own fresh H2 database under the work dir.
 ORDER_PORT=$(free_port)
 CUSTOMER_PORT=$(free_port)
 start_customer() {
@@ -143,11 +162,13 @@ wait_healthy order-publisher "$ORDER_PID" "http://127.0.0.1:$ORDER_PORT/health" 
 wait_healthy customer-subscriber "$CUSTOMER_PID" "http://127.0.0.1:$CUSTOMER_PORT/health" "$WORK/customer-subscriber.log"
 say "both services healthy ($(( $(date +%s) - START )) s since the demo started); logs in $WORK"
 
-# 5. The load, with live progress.
+# 6. The load, with live progress.
 say "running the saga with $ORDERS orders"
 DRIVER_STATUS=0
+TRACE_ARGS=()
+[[ $TRACES -eq 1 ]] && TRACE_ARGS=(--trace-file "$WORK/traced-order")
 python3 demo/driver.py --order-url "http://127.0.0.1:$ORDER_PORT" --customer-url "http://127.0.0.1:$CUSTOMER_PORT" \
-  --orders "$ORDERS" --progress-file "$WORK/placed" &
+  --orders "$ORDERS" --progress-file "$WORK/placed" "${TRACE_ARGS[@]}" &
 DRIVER_PID=$!
 if [[ $KILL_SUBSCRIBER -eq 1 ]]; then
   placed=0
@@ -167,7 +188,19 @@ if [[ $KILL_SUBSCRIBER -eq 1 ]]; then
 fi
 wait "$DRIVER_PID" || DRIVER_STATUS=$?
 
-# 6. Dead-letter queues: every one must be empty.
+# 7. One order's trace, across both services.
+if [[ $TRACES -eq 1 ]]; then
+  if read -r TRACED_ORDER TRACE_ID TRACED_STATE <"$WORK/traced-order" 2>/dev/null; then
+    say "trace $TRACE_ID of order $TRACED_ORDER ($TRACED_STATE)"
+    java "${JVM[@]}" -jar otlp-receiver/target/otlp-receiver.jar waterfall --file "$WORK/spans.jsonl" --trace "$TRACE_ID" \
+      | sed 's/^/    /' || { echo "    no trace received" >&2; DRIVER_STATUS=1; }
+  else
+    echo "    no order to show a trace of" >&2
+    DRIVER_STATUS=1
+  fi
+fi
+
+# 8. Dead-letter queues: every one must be empty.
 say "dead-letter queues"
 DLQ_OUT=$(java "${JVM[@]}" -jar infra/target/infra.jar dlq list 2>&1) || DRIVER_STATUS=1
 echo "$DLQ_OUT" | sed 's/^/    /'

@@ -25,15 +25,17 @@ from decimal import Decimal
 FINAL = {"APPROVED", "REJECTED", "CANCELLED"}
 
 
-def call(method, url, body=None, retry_for=30.0, idempotency_key=None):
+def call(method, url, body=None, retry_for=30.0, idempotency_key=None, traceparent=None):
     """One JSON request; connection failures (and timeouts) are retried until retry_for seconds
     passed. With an idempotency_key it is sent as the Idempotency-Key header and 5xx answers are
     retried too: the server creates at most one order or customer per key, so a retry never creates a
-    second one."""
+    second one. A traceparent (W3C) makes the request part of that trace."""
     data = None if body is None else json.dumps(body).encode()
     headers = {"Content-Type": "application/json"}
     if idempotency_key is not None:
         headers["Idempotency-Key"] = idempotency_key
+    if traceparent is not None:
+        headers["traceparent"] = traceparent
     deadline = time.monotonic() + retry_for
     while True:
         request = urllib.request.Request(url, data=data, method=method, headers=headers)
@@ -120,9 +122,15 @@ class Demo:
 
     def place(self, plan):
         # One key per planned order: retries after a timeout, a reset or a 5xx cannot double it.
+        # With --trace-file each order is placed in a trace of its own (the id is ours), so the
+        # demo can show that order's trace afterwards.
+        traceparent = None
+        if self.args.trace_file:
+            plan["traceId"] = uuid.uuid4().hex
+            traceparent = f"00-{plan['traceId']}-{uuid.uuid4().hex[:16]}-01"
         status, body = call("POST", self.args.order_url + "/orders",
                             {"customerId": plan["customerId"], "orderTotal": float(plan["total"])},
-                            idempotency_key=plan["key"])
+                            idempotency_key=plan["key"], traceparent=traceparent)
         if status != 202 or body.get("state") != "PENDING":
             with self.lock:
                 self.failures.append(f"placing an order answered HTTP {status} {body}")
@@ -248,7 +256,17 @@ class Demo:
             self.refresh(everything=True)
             report = self.credit_report()
         self.summary(report, time.monotonic() - started)
+        if self.args.trace_file:
+            self.write_traced_order()
         return 0 if not self.failures else 1
+
+    def write_traced_order(self):
+        """Writes "orderId traceId state" of one order to show: an approved one if any."""
+        orders = [o for o in self.orders.values() if o.get("traceId")]
+        orders.sort(key=lambda o: (o.get("state") != "APPROVED", o.get("cancel", False)))
+        if orders:
+            with open(self.args.trace_file, "w") as f:
+                f.write(f"{orders[0]['orderId']} {orders[0]['traceId']} {orders[0].get('state')}\n")
 
     def summary(self, report, elapsed):
         orders = list(self.orders.values())
@@ -309,6 +327,8 @@ def main():
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--progress-file", default="/dev/null",
                         help="where the number of placed orders is written (for demo.sh)")
+    parser.add_argument("--trace-file", default=None,
+                        help="place each order in a trace of its own and write one order's id, trace id and state here")
     args = parser.parse_args()
     if args.orders < 1:
         parser.error("--orders must be at least 1")

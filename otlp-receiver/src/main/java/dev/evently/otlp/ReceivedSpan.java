@@ -1,5 +1,7 @@
 package dev.evently.otlp;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.Map;
  * @param status {@code OK}, {@code ERROR} or {@code UNSET}
  * @param links the span ids this span links to
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record ReceivedSpan(
     String traceId,
     String spanId,
@@ -30,10 +33,12 @@ public record ReceivedSpan(
     links = List.copyOf(links);
   }
 
+  @JsonIgnore
   public Duration duration() {
     return Duration.ofNanos(Math.max(0, endEpochNanos - startEpochNanos));
   }
 
+  @JsonIgnore
   public boolean isRoot() {
     return parentSpanId.isEmpty();
   }

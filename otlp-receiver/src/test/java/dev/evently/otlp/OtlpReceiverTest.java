@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The receiver against the real OTLP/HTTP exporter of the OpenTelemetry SDK. */
@@ -53,6 +54,9 @@ class OtlpReceiverTest {
       assertThat(create.status()).isEqualTo("ERROR");
       assertThat(create.attributes()).containsEntry("messaging.system", "aws_sns");
       assertThat(Files.readAllLines(file)).hasSize(2);
+      assertThat(Files.readString(file)).doesNotContain("\"root\"");
+      assertThat(waterfallOf(file, traceId)).isZero();
+      assertThat(waterfallOf(file, "0af7651916cd43dd8448eb211c80319c")).isEqualTo(1);
 
       String waterfall = Waterfall.render(trace);
       assertThat(waterfall.lines().toList()).hasSize(3);
@@ -74,6 +78,11 @@ class OtlpReceiverTest {
       assertThat(response.body()).contains("not an OTLP");
       assertThat(receiver.spans()).isEmpty();
     }
+  }
+
+  private static int waterfallOf(Path file, String traceId) {
+    return new CommandLine(new OtlpReceiverMain())
+        .execute("waterfall", "--file", file.toString(), "--trace", traceId, "--wait-seconds", "0");
   }
 
   private static OpenTelemetrySdk sdk(URI endpoint, String service) {
