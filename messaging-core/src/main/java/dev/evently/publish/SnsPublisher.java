@@ -8,6 +8,7 @@ import dev.evently.internal.Meters;
 import dev.evently.publish.internal.BatchSender;
 import dev.evently.publish.internal.MessageEncoder;
 import dev.evently.publish.internal.PublisherTracing;
+import dev.evently.publish.internal.SendMetrics;
 import dev.evently.retry.Backoff;
 import dev.evently.tracing.MessagingTracing;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -100,7 +101,8 @@ public final class SnsPublisher implements EventPublisher {
     this.tracing = PublisherTracing.of(b.openTelemetry != null ? b.openTelemetry : MessagingTracing.globalOrNull(), topicName);
     this.sender =
         new BatchSender(
-            settings, tracing == null ? b.client::publishBatch : tracing.send(b.client::publishBatch),
+            settings,
+            SendMetrics.measure(b.meterRegistry, topicName, tracing == null ? b.client::publishBatch : tracing.send(b.client::publishBatch)),
             Meters.of(b.meterRegistry, "topic", topicName));
   }
 
@@ -353,7 +355,9 @@ public final class SnsPublisher implements EventPublisher {
      * Records {@code evently.publish.published} and {@code evently.publish.failed} (counters),
      * {@code evently.publish.batch.size} (distribution) and {@code evently.publish.buffered}
      * (gauge: events held without an outcome, at most {@link #maxBufferedEvents(int)}), tagged
-     * with the topic name. Default none.
+     * with the topic name; and by the OpenTelemetry messaging conventions {@code
+     * messaging.client.sent.messages} and {@code messaging.client.operation.duration} (see {@code
+     * docs/consumer.md#metrics}; the {@code evently.publish.*} names stay for one release). Default none.
      */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
       this.meterRegistry = Checks.notNull(meterRegistry, "meterRegistry");

@@ -4,6 +4,7 @@ import static dev.evently.consume.ConsumerITSupport.DEADLINE;
 import static dev.evently.consume.ConsumerITSupport.order;
 import static dev.evently.consume.ConsumerITSupport.visibility;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.evently.consume.ConsumerITSupport.OrderCreated;
@@ -136,6 +137,12 @@ class SqsConsumerConcurrencyIT {
     }
     assertThat(recording.succeededIds()).containsExactlyElementsOf(events.stream().map(Event::id).toList());
     assertThat(recording.callsFor(first)).hasSize(2);
+    // the same counts by the OpenTelemetry messaging conventions
+    assertThat(registry.find("messaging.client.consumed.messages").tag("messaging.destination.name", queue).counter().count())
+        .isEqualTo(received());
+    assertThat(registry.find("messaging.process.duration").tag("messaging.system", "aws_sqs").timers())
+        .extracting(t -> t.getId().getTag("error.type"), t -> t.count())
+        .containsExactlyInAnyOrder(tuple(null, 5L), tuple("failure", 1L));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.evently.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.evently.event.Event;
@@ -229,6 +230,11 @@ class SnsPublisherIT {
     assertThat(meters.counter("evently.publish.published", "topic", names.topic("orders")).count()).isEqualTo(9);
     assertThat(meters.counter("evently.publish.failed", "topic", names.topic("orders")).count()).isEqualTo(1);
     assertThat(meters.summary("evently.publish.batch.size", "topic", names.topic("orders")).max()).isEqualTo(10);
+    // the same by the OpenTelemetry messaging conventions
+    assertThat(meters.find("messaging.client.sent.messages").tag("messaging.destination.name", names.topic("orders")).counters())
+        .extracting(c -> c.getId().getTag("error.type"), c -> c.count())
+        .containsExactlyInAnyOrder(tuple(null, 9.0), tuple("InvalidParameter", 1.0));
+    assertThat(meters.find("messaging.client.operation.duration").tag("messaging.system", "aws_sns").timer().count()).isEqualTo(1);
     List<Event<?>> arrived = decodeAll(aws.receiveAll(queue, ARRIVAL, 9));
     assertThat(arrived).hasSize(9).doesNotContain(bad);
     assertThat(aws.approximateDepth(queue)).isZero();

@@ -1,6 +1,7 @@
 package dev.evently.consume.internal;
 
 import dev.evently.internal.Meters;
+import dev.evently.tracing.MessagingTracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -8,7 +9,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** The consumer's Micrometer meters, all tagged with {@code consumer} and {@code queue}. */
+/**
+ * The consumer's Micrometer meters: the {@code evently.consumer.*} ones tagged with {@code
+ * consumer} and {@code queue}, and by the OpenTelemetry messaging conventions {@code
+ * messaging.client.consumed.messages} and {@code messaging.process.duration}, tagged {@code
+ * messaging.system=aws_sqs}, {@code messaging.destination.name} (the queue) and, for a handler
+ * call that did not succeed, {@code error.type} ({@code failure} or {@code rejected}).
+ */
 public final class ConsumerMetrics {
   public static final String PREFIX = "evently.consumer.";
 
@@ -23,6 +30,9 @@ public final class ConsumerMetrics {
   private final Timer age;
   private final ConcurrentHashMap<String, Counter> deadLettered = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Timer> handlerTimers = new ConcurrentHashMap<>();
+  private final Meters semconv;
+  private final Counter consumed;
+  private final ConcurrentHashMap<String, Timer> processTimers = new ConcurrentHashMap<>();
 
   public ConsumerMetrics(
       MeterRegistry registry,
@@ -44,6 +54,10 @@ public final class ConsumerMetrics {
     meters.gauge(PREFIX + "in.flight", "Messages held (prefetched + running)", inFlight);
     meters.gauge(PREFIX + "prefetched", "Messages received and waiting for a handler", prefetched);
     meters.gauge(PREFIX + "running", "Handler calls running", running);
+    this.semconv =
+        Meters.of(registry, MessagingTracing.SYSTEM.getKey(), MessagingTracing.SQS, MessagingTracing.DESTINATION.getKey(), queue);
+    this.consumed =
+        semconv.counter("messaging.client.consumed.messages", "Messages delivered to the consumer", "messaging.operation.name", "receive");
   }
 
   /** The state of the consumer's circuit breaker: 0 closed, 1 open, 2 half-open. */
@@ -58,6 +72,7 @@ public final class ConsumerMetrics {
 
   public void received(int receiveCount, long ageMillis) {
     received.increment();
+    consumed.increment();
     if (receiveCount > 1) {
       retried.increment();
     }
@@ -74,6 +89,15 @@ public final class ConsumerMetrics {
   public void handled(String outcome, long nanos, int events) {
     handlerTimers
         .computeIfAbsent(outcome, o -> meters.timer(PREFIX + "handler", "Handler time", "outcome", o))
+        .record(nanos, TimeUnit.NANOSECONDS);
+    processTimers
+        .computeIfAbsent(
+            outcome,
+            o ->
+                o.equals("success")
+                    ? semconv.timer("messaging.process.duration", "Duration of processing (handler calls)", "messaging.operation.name", "process")
+                    : semconv.timer(
+                        "messaging.process.duration", "Duration of processing (handler calls)", "messaging.operation.name", "process", "error.type", o))
         .record(nanos, TimeUnit.NANOSECONDS);
     if (events > 0 && outcome.equals("success")) {
       succeeded.increment(events);
