@@ -39,9 +39,9 @@ done
 
 if [ "$MODE" = quick ]; then
   EMQ_WARMUP=8000
-  B1_VARIANTS="raw-w50 ours-10 ours-50 sca-10 sca-50 SAME_HELD_50"; B1_MSGS=4000; B1_WARMUP=4000
+  B1_VARIANTS="raw-w50 ours-10 ours-50 sca-10 sca-50 SAME_HELD_50 ours-50o"; B1_MSGS=4000; B1_WARMUP=4000
   B2_MSGS=3000; B2_WARMUP=3000
-  B3_SEQ=100; B3_MSGS=1500; B3_WARMUP=200; B3_VARIANTS="ours raw-batch-4"
+  B3_SEQ=100; B3_MSGS=1500; B3_WARMUP=200; B3_VARIANTS="ours raw-batch-4 ours-otel"
   B4_BATCHES=20; B4_E2E_MSGS=40
   B4ACK_VARIANTS="ours-10 sca-10"; B4E2E_VARIANTS="ours"; B4STOP_VARIANTS="ours-10"
 else
@@ -50,9 +50,10 @@ else
   # ours-50p0: ours without prefetch, as the first consumer ran
   # Warm-up: each variant first consumes as many messages as it is timed on (the JIT needs them: with
   # 3,000 every variant spent up to twice the CPU per message; docs/BENCHMARKS.md, "Warm-up")
-  B1_VARIANTS="raw-w50 ours-10 ours-50 sca-10 sca-50 raw-w100 SAME_HELD_50 SAME_HELD_10 ours-50p0"; B1_MSGS=20000; B1_WARMUP=20000
+  # ours-50o / ours-otel: traced by the OpenTelemetry SDK into a dropping exporter (what tracing costs)
+  B1_VARIANTS="raw-w50 ours-10 ours-50 sca-10 sca-50 raw-w100 SAME_HELD_50 SAME_HELD_10 ours-50p0 ours-50o"; B1_MSGS=20000; B1_WARMUP=20000
   B2_MSGS=20000; B2_WARMUP=20000
-  B3_SEQ=500; B3_MSGS=10000; B3_WARMUP=500; B3_VARIANTS="ours raw-batch-4 raw-batch-16"
+  B3_SEQ=500; B3_MSGS=10000; B3_WARMUP=500; B3_VARIANTS="ours raw-batch-4 raw-batch-16 ours-otel"
   B4_BATCHES=60; B4_E2E_MSGS=200
   B4ACK_VARIANTS="ours-10 sca-10 raw-w1"; B4E2E_VARIANTS="ours raw"; B4STOP_VARIANTS="ours-10 sca-10"
 fi

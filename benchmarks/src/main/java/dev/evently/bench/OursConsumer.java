@@ -19,19 +19,21 @@ final class OursConsumer implements ConsumerVariant {
   }
 
   /**
-   * {@code ours-N[pP][rC][xT][v]}: concurrency N; prefetch P (default: the consumer's); at most C
-   * receive calls; handlers on a fixed pool of T threads; {@code v}: on virtual threads (Java 21+).
+   * {@code ours-N[pP][rC][xT][v][o]}: concurrency N; prefetch P (default: the consumer's); at most C
+   * receive calls; handlers on a fixed pool of T threads; {@code v}: on virtual threads (Java 21+);
+   * {@code o}: traced by the OpenTelemetry SDK into a dropping exporter ({@link BenchOtel}).
    */
-  record Options(int concurrency, Integer prefetch, Integer receiveConcurrency, Integer threads, boolean virtual) {
-    private static final Pattern FORM = Pattern.compile("(\\d+)(?:p(\\d+))?(?:r(\\d+))?(?:x(\\d+))?(v)?");
+  record Options(int concurrency, Integer prefetch, Integer receiveConcurrency, Integer threads, boolean virtual, boolean otel) {
+    private static final Pattern FORM = Pattern.compile("(\\d+)(?:p(\\d+))?(?:r(\\d+))?(?:x(\\d+))?(v)?(o)?");
 
     static Options parse(String param) {
       Matcher m = FORM.matcher(param);
       if (!m.matches()) {
-        throw new IllegalArgumentException("ours-" + param + ": expected ours-N[pP][rC][xT][v]");
+        throw new IllegalArgumentException("ours-" + param + ": expected ours-N[pP][rC][xT][v][o]");
       }
       return new Options(
-          Integer.parseInt(m.group(1)), integer(m.group(2)), integer(m.group(3)), integer(m.group(4)), m.group(5) != null);
+          Integer.parseInt(m.group(1)), integer(m.group(2)), integer(m.group(3)), integer(m.group(4)), m.group(5) != null,
+          m.group(6) != null);
     }
 
     private static Integer integer(String s) {
@@ -60,6 +62,9 @@ final class OursConsumer implements ConsumerVariant {
     }
     if (options.virtual()) {
       builder.executor(VirtualThreads.executor());
+    }
+    if (options.otel()) {
+      builder.openTelemetry(BenchOtel.sdk());
     }
     return new OursConsumer(builder.build());
   }

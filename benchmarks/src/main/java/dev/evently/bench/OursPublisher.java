@@ -14,11 +14,20 @@ final class OursPublisher {
   private OursPublisher() {}
 
   static EventPublisher create(SnsAsyncClient sns, String topicArn, EventCodec codec, int events) {
-    return SnsPublisher.builder()
-        .client(sns)
-        .topic(topicArn)
-        .codec(codec)
-        .maxBufferedEvents(Math.max(SnsPublisher.DEFAULT_MAX_BUFFERED_EVENTS, events))
-        .build();
+    return create(sns, topicArn, codec, events, false);
+  }
+
+  /** With {@code otel}, traced by the OpenTelemetry SDK into a dropping exporter ({@link BenchOtel}). */
+  static EventPublisher create(SnsAsyncClient sns, String topicArn, EventCodec codec, int events, boolean otel) {
+    SnsPublisher.Builder builder =
+        SnsPublisher.builder()
+            .client(sns)
+            .topic(topicArn)
+            .codec(codec)
+            .maxBufferedEvents(Math.max(SnsPublisher.DEFAULT_MAX_BUFFERED_EVENTS, events));
+    if (otel) {
+      builder.openTelemetry(BenchOtel.sdk());
+    }
+    return builder.build();
   }
 }

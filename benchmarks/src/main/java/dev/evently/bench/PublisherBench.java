@@ -24,7 +24,8 @@ final class PublisherBench {
    * Publishes {@code warmup} then {@code messages} events with the variant and times the second
    * part: {@code sequential} (one Publish call at a time), {@code raw-batch-C} (C concurrent loops
    * of PublishBatch(10)), {@code ours} (our auto-batching publisher, every event handed over at
-   * once). An event counts once SNS accepted it.
+   * once; {@code ours-otel}: the same, traced by the OpenTelemetry SDK into a dropping exporter). An
+   * event counts once SNS accepted it.
    */
   static Result throughput(String variant, String endpoint, int warmup, int messages) throws Exception {
     EventCodec codec = BenchEvent.codec();
@@ -32,7 +33,10 @@ final class PublisherBench {
     SnsAsyncClient client = Aws.sns(endpoint);
     String topicArn =
         control.createTopic(r -> r.name(Aws.uniqueName("b3-" + variant))).join().topicArn();
-    EventPublisher ours = variant.equals("ours") ? OursPublisher.create(client, topicArn, codec, Math.max(warmup, messages)) : null;
+    EventPublisher ours =
+        variant.equals("ours") || variant.equals("ours-otel")
+            ? OursPublisher.create(client, topicArn, codec, Math.max(warmup, messages), variant.equals("ours-otel"))
+            : null;
     publish(variant, client, topicArn, codec, ours, events(0, warmup));
     List<Event<BenchEvent>> timed = events(warmup, messages);
     long cpu0 = Result.cpuNanos();

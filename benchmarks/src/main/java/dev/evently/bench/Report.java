@@ -135,12 +135,16 @@ final class Report {
     put(r, "b1_ours_prefetch_vs_none_50", ratio(value(medians, "b1/ours-50", t), value(medians, "b1/ours-50p0", t)));
     put(r, "b1_ours_receive_calls_per_msg", value(medians, "b1/ours-50", "receive_calls_per_msg"));
     put(r, "b1_sca_receive_calls_per_msg", value(medians, "b1/sca-50", "receive_calls_per_msg"));
+    put(r, "b1_otel_sdk_vs_none_50", ratio(value(medians, "b1/ours-50o", t), value(medians, "b1/ours-50", t)));
+    put(r, "b1_otel_sdk_cpu_vs_none_50", ratio(value(medians, "b1/ours-50o", "cpu_ms_per_msg"), value(medians, "b1/ours-50", "cpu_ms_per_msg")));
     put(r, "b2_ideal_msg_per_s", ideal);
     put(r, "b2_ours_vs_ideal", ratio(value(medians, "b2/ours-100", t), ideal));
     put(r, "b2_ours_vs_sca", ratio(value(medians, "b2/ours-100", t), value(medians, "b2/sca-100", t)));
     put(r, "b2_ours_vs_raw", ratio(value(medians, "b2/ours-100", t), value(medians, "b2/raw-p100", t)));
     put(r, "b3_ours_vs_sequential", ratio(value(medians, "b3/ours", t), value(medians, "b3/sequential", t)));
     put(r, "b3_ours_vs_raw_batch", ratio(value(medians, "b3/ours", t), best(medians, "b3", v -> v.startsWith("raw-batch-"), t)));
+    put(r, "b3_otel_sdk_vs_none", ratio(value(medians, "b3/ours-otel", t), value(medians, "b3/ours", t)));
+    put(r, "b3_otel_sdk_cpu_vs_none", ratio(value(medians, "b3/ours-otel", "cpu_ms_per_msg"), value(medians, "b3/ours", "cpu_ms_per_msg")));
     put(r, "b4_ack_p50_ms", value(medians, "b4ack/ours-10", "ack_p50_ms"));
     put(r, "b4_ack_p99_ms", value(medians, "b4ack/ours-10", "ack_p99_ms"));
     put(r, "b4_sca_ack_p99_ms", value(medians, "b4ack/sca-10", "ack_p99_ms"));

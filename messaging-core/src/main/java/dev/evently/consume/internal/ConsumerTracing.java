@@ -12,6 +12,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.util.HashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -47,12 +48,16 @@ public final class ConsumerTracing {
         .setAttribute(MessagingTracing.DESTINATION, queue);
   }
 
-  /** A {@code receive} span, ended by {@link #received}. */
-  public Span startReceive() {
-    return span("receive", "ReceiveMessage", SpanKind.CLIENT).setNoParent().startSpan();
-  }
-
-  public void received(Span span, List<Message> messages, Throwable error) {
+  /**
+   * A {@code receive} span for a ReceiveMessage call started at {@code startedAt}, recorded when
+   * the call brought messages or failed (an empty long poll, the normal state of an idle queue,
+   * records nothing).
+   */
+  public void received(Instant startedAt, List<Message> messages, Throwable error) {
+    if (error == null && messages.isEmpty()) {
+      return;
+    }
+    Span span = span("receive", "ReceiveMessage", SpanKind.CLIENT).setNoParent().setStartTimestamp(startedAt).startSpan();
     if (error != null) {
       span.recordException(error);
       span.setStatus(StatusCode.ERROR);

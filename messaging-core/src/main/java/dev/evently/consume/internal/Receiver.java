@@ -1,6 +1,6 @@
 package dev.evently.consume.internal;
 
-import io.opentelemetry.api.trace.Span;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -247,13 +247,13 @@ public final class Receiver {
     }
     CompletableFuture<ReceiveMessageResponse> f = future;
     long sentAt = System.nanoTime();
-    Span span = tracing == null ? null : tracing.startReceive();
+    Instant tracedFrom = tracing == null ? null : Instant.now();
     polls.add(f);
     f.whenComplete(
         (response, error) -> {
           polls.remove(f);
-          if (span != null) {
-            tracing.received(span, error == null ? response.messages() : List.of(), error);
+          if (tracedFrom != null) {
+            tracing.received(tracedFrom, error == null ? response.messages() : List.of(), error);
           }
           if (error == null && !response.messages().isEmpty()) {
             roundTrips.record(System.nanoTime() - sentAt);

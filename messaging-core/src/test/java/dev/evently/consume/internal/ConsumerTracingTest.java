@@ -115,6 +115,24 @@ class ConsumerTracingTest {
   }
 
   @Test
+  void aReceiveSpanIsRecordedForACallThatBroughtMessagesOrFailedNotForAnEmptyPoll() {
+    ConsumerTracing tracing = new ConsumerTracing(otel, "orders", false);
+    java.time.Instant started = java.time.Instant.now().minusMillis(30);
+    tracing.received(started, List.of(), null);
+    assertThat(spans.getFinishedSpanItems()).isEmpty();
+
+    tracing.received(started, List.of(Message.builder().messageId("m1").build(), Message.builder().messageId("m2").build()), null);
+    SpanData receive = only("receive orders");
+    assertThat(receive.getKind()).isEqualTo(SpanKind.CLIENT);
+    assertThat(receive.getAttributes().get(MessagingTracing.BATCH_COUNT)).isEqualTo(2L);
+    assertThat(receive.getEndEpochNanos() - receive.getStartEpochNanos()).isGreaterThanOrEqualTo(30_000_000L);
+    spans.reset();
+
+    tracing.received(started, List.of(), new IllegalStateException("connection reset"));
+    assertThat(only("receive orders").getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+  }
+
+  @Test
   void linkModeStartsANewTraceLinkedToTheProducer() {
     pipeline(true).runSingle(message("e1", Map.of("traceparent", text(TRACEPARENT)), Map.of(), null), ok());
     SpanData process = only("process orders");
