@@ -45,7 +45,7 @@ public final class PublisherBeans implements ImportBeanDefinitionRegistrar, Envi
       RootBeanDefinition definition = new RootBeanDefinition(
           SnsPublisher.class, () -> beanFactory.getBean(EventPublishers.class).get(name));
       definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, name));
-      definition.setDestroyMethodName(null);
+      definition.setDestroyMethodName(""); // EventPublishers closes it
       registry.registerBeanDefinition("evently.publisher." + name, definition);
     }
   }
