@@ -8,7 +8,6 @@ import dev.evently.spring.internal.EventTypeScanner;
 import dev.evently.spring.internal.HandlerMethods;
 import dev.evently.spring.internal.PublisherBeans;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +24,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
-import org.springframework.util.ClassUtils;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
@@ -39,19 +37,6 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 @EnableConfigurationProperties(EventlyProperties.class)
 @Import(PublisherBeans.class)
 public class EventlyAutoConfiguration {
-
-  /**
-   * Fails the start with what to change when the application's dependency management brings an
-   * OpenTelemetry API older than messaging-core's (Spring Boot 4.0.7 manages 1.55.0), instead of a
-   * NoSuchMethodError on the first publish or receive.
-   */
-  EventlyAutoConfiguration() {
-    if (!ClassUtils.hasMethod(GlobalOpenTelemetry.class, "isSet")) {
-      throw new IllegalStateException("evently needs io.opentelemetry:opentelemetry-api 1.68.0 or newer, but an older"
-          + " one is on the classpath (Spring Boot 4.0.7 manages 1.55.0): set the Maven property"
-          + " opentelemetry.version=1.68.0, or import io.opentelemetry:opentelemetry-bom:1.68.0 before Spring Boot's BOM");
-    }
-  }
 
   /** The clients are lazy: an application that only publishes never builds an SQS client. */
   @Bean

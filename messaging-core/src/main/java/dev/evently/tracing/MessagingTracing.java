@@ -67,10 +67,17 @@ public final class MessagingTracing {
 
   /**
    * The OpenTelemetry to use when none was given: the global one if the application (or the
-   * Java agent) registered it, else null (evently then adds no tracing at all).
+   * Java agent) registered it, else null (evently then adds no tracing at all). With an
+   * OpenTelemetry API older than 1.57 on the classpath (e.g. the one Spring Boot 4.0 manages),
+   * which cannot tell whether a global one is set without setting a no-op one, this is null:
+   * give the consumer or publisher an OpenTelemetry explicitly there.
    */
   public static OpenTelemetry globalOrNull() {
-    return GlobalOpenTelemetry.isSet() ? GlobalOpenTelemetry.get() : null;
+    try {
+      return GlobalOpenTelemetry.isSet() ? GlobalOpenTelemetry.get() : null;
+    } catch (NoSuchMethodError olderApi) {
+      return null;
+    }
   }
 
   public static Tracer tracer(OpenTelemetry openTelemetry) {
