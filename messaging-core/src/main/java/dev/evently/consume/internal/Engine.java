@@ -80,7 +80,7 @@ public final class Engine {
     if (tracing != null) {
       chain.add(new TracingMiddleware(tracing));
     }
-    chain.add(new MdcMiddleware(name));
+    chain.add(new MdcMiddleware(name, tracing != null));
     if (config.circuitBreaker() != null) {
       chain.add(new BreakerMiddleware(config.circuitBreaker()));
     }

@@ -24,9 +24,12 @@ public final class MdcMiddleware implements Middleware {
   public static final String SPAN_ID = "spanId";
 
   private final String consumer;
+  private final boolean traced;
 
-  public MdcMiddleware(String consumer) {
+  /** @param traced whether the consumer traces (only then are trace and span ids looked up) */
+  public MdcMiddleware(String consumer, boolean traced) {
     this.consumer = consumer;
+    this.traced = traced;
   }
 
   @Override
@@ -37,7 +40,7 @@ public final class MdcMiddleware implements Middleware {
     put(EVENT_ID, event.id());
     put(EVENT_TYPE, event.type());
     put(CORRELATION_ID, event.correlationId());
-    SpanContext trace = Span.current().getSpanContext();
+    SpanContext trace = traced ? Span.current().getSpanContext() : SpanContext.getInvalid();
     if (trace.isValid()) {
       MDC.put(TRACE_ID, trace.getTraceId());
       MDC.put(SPAN_ID, trace.getSpanId());
@@ -50,8 +53,10 @@ public final class MdcMiddleware implements Middleware {
       MDC.remove(EVENT_ID);
       MDC.remove(EVENT_TYPE);
       MDC.remove(CORRELATION_ID);
-      MDC.remove(TRACE_ID);
-      MDC.remove(SPAN_ID);
+      if (trace.isValid()) {
+        MDC.remove(TRACE_ID);
+        MDC.remove(SPAN_ID);
+      }
     }
   }
 
