@@ -28,8 +28,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 NEW_VARIANT="${NEW_VARIANT:-$VARIANT}"
-OUT="$ROOT/benchmarks/target/ab"
-rm -rf "$OUT"; mkdir -p "$OUT"
+OUT="$ROOT/benchmarks/target/ab/$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$OUT"
 
 build() { # DIR -> classpath of that tree's benchmark jar
   (cd "$1" && rm -rf benchmarks/target/lib && ./mvnw -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests >&2)
@@ -48,7 +48,7 @@ OPTS=(-Xmx512m -XX:+UseG1GC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 java -Xmx1g -XX:+UseG1GC -cp "$(cp_of new)" dev.evently.bench.Main elasticmq "$PORT" --warmup "$EMQ_WARMUP" > "$OUT/elasticmq.log" 2>&1 &
 EMQ_PID=$!
-for _ in $(seq 1 300); do grep -q '^READY' "$OUT/elasticmq.log" && break; sleep 1; done
+for _ in $(seq 1 300); do grep -qs '^READY' "$OUT/elasticmq.log" && break; sleep 1; done
 grep -q '^READY' "$OUT/elasticmq.log" || { echo "ElasticMQ not ready" >&2; exit 1; }
 
 : > "$OUT/results.txt"
