@@ -8,6 +8,7 @@ import dev.evently.spring.internal.EventTypeScanner;
 import dev.evently.spring.internal.HandlerMethods;
 import dev.evently.spring.internal.PublisherBeans;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +75,7 @@ public class EventlyAutoConfiguration {
    */
   @Bean(destroyMethod = "close")
   EventPublishers eventlyPublishers(EventlyProperties properties, ObjectProvider<SnsAsyncClient> client,
-      EventCodec codec, ObjectProvider<MeterRegistry> meterRegistry) {
+      EventCodec codec, ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<OpenTelemetry> openTelemetry) {
     Map<String, SnsPublisher> built = new LinkedHashMap<>();
     try {
       properties.publishers().forEach((name, options) -> {
@@ -84,6 +85,7 @@ public class EventlyAutoConfiguration {
         if (options.maxBufferedEvents() != null) builder.maxBufferedEvents(options.maxBufferedEvents());
         if (options.closeTimeout() != null) builder.closeTimeout(options.closeTimeout());
         meterRegistry.ifAvailable(builder::meterRegistry);
+        openTelemetry.ifAvailable(builder::openTelemetry);
         try {
           built.put(name, builder.build());
         } catch (RuntimeException e) {
@@ -105,13 +107,14 @@ public class EventlyAutoConfiguration {
   @Bean(destroyMethod = "close")
   EventlyConsumers eventlyConsumers(ObjectProvider<SqsAsyncClient> client, EventCodec codec,
       EventlyProperties properties, Environment environment, ObjectProvider<MeterRegistry> meterRegistry,
-      ObjectProvider<ConsumerCustomizer> customizers, BeanFactory beanFactory) {
+      ObjectProvider<ConsumerCustomizer> customizers, ObjectProvider<OpenTelemetry> openTelemetry,
+      BeanFactory beanFactory) {
     Duration phaseTimeout = Binder.get(environment)
         .bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
         .orElse(Duration.ofSeconds(30));
     return new EventlyConsumers(new EventlyConsumers.Sources(
         client::getObject, codec, properties, phaseTimeout, meterRegistry::getIfAvailable,
-        beanFactory::getBean, () -> customizers.orderedStream().toList()));
+        openTelemetry::getIfAvailable, beanFactory::getBean, () -> customizers.orderedStream().toList()));
   }
 
   /** Builds the consumers once every singleton, and so every handler method, is known. */

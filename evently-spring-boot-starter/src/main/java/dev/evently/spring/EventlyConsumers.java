@@ -6,6 +6,7 @@ import dev.evently.event.EventCodec;
 import dev.evently.spring.internal.HandlerMethod;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,6 +53,7 @@ public final class EventlyConsumers implements SmartLifecycle, AutoCloseable {
       EventlyProperties properties,
       Duration phaseTimeout,
       Supplier<MeterRegistry> meterRegistry,
+      Supplier<OpenTelemetry> openTelemetry,
       Function<String, Object> beanByName,
       Supplier<List<ConsumerCustomizer>> customizers) {}
 
@@ -120,6 +122,10 @@ public final class EventlyConsumers implements SmartLifecycle, AutoCloseable {
     MeterRegistry registry = sources.meterRegistry().get();
     if (registry != null) {
       builder.meterRegistry(registry);
+    }
+    OpenTelemetry openTelemetry = sources.openTelemetry().get();
+    if (openTelemetry != null) {
+      builder.openTelemetry(openTelemetry);
     }
     for (ConsumerCustomizer customizer : sources.customizers().get()) {
       customizer.customize(queue, builder);

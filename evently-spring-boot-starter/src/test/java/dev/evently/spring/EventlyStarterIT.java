@@ -17,6 +17,12 @@ import dev.evently.spring.fixtures.Reply;
 import dev.evently.spring.fixtures.SlowThing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -55,6 +61,7 @@ class EventlyStarterIT {
   private final TestNames names;
   private String queue;
   private String queueUrl;
+  private String topicArn;
 
   EventlyStarterIT(AwsBackend backend, AwsFixtures fixtures, TestNames names) {
     this.backend = backend;
@@ -67,7 +74,7 @@ class EventlyStarterIT {
   @BeforeEach
   void topology() {
     String topic = names.topic("orders");
-    String topicArn = fixtures.createTopic(topic);
+    topicArn = fixtures.createTopic(topic);
     queue = names.queue("svc");
     queueUrl = fixtures.createQueueWithDlq(queue, 3).url();
     fixtures.subscribe(topicArn, queueUrl, true, null);
@@ -117,6 +124,27 @@ class EventlyStarterIT {
   }
 
   @Test
+  void anOpenTelemetryBeanTracesPublisherAndConsumerInOneTrace() {
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+        .build();
+    runner.withBean(OpenTelemetry.class, () -> sdk).run(context -> {
+      assertThat(context).hasNotFailed();
+      EventCodec codec = context.getBean(EventCodec.class);
+      context.getBean(EventPublisher.class).publish(codec.types().event("it", new OrderPlaced("o-traced")))
+          .get(10, TimeUnit.SECONDS);
+      await().atMost(WAIT).until(() -> spans.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals("process " + queue)));
+
+      SpanData create = spans.getFinishedSpanItems().stream().filter(s -> s.getName().startsWith("create ")).findFirst().orElseThrow();
+      SpanData process = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("process " + queue)).findFirst().orElseThrow();
+      assertThat(process.getTraceId()).isEqualTo(create.getTraceId());
+      assertThat(process.getParentSpanId()).isEqualTo(create.getSpanId());
+    });
+    sdk.close();
+  }
+
+  @Test
   void theOutboxPublishesWhatCommitsAndNothingOfWhatRollsBack() {
     runner.withPropertyValues("evently.outbox.enabled=true", "evently.outbox.poll-interval=100ms").run(context -> {
       assertThat(context).hasNotFailed();
@@ -138,6 +166,10 @@ class EventlyStarterIT {
 
   @Test
   void aHandlerRunningAtShutdownFinishesAndCanStillPublish() {
+    // a queue of its own sees the reply: the stopping consumer's last long poll may take the reply
+    // off the consumer's queue and, cancelled, leave it invisible until its visibility timeout
+    String tapUrl = fixtures.createQueue(names.queue("tap"));
+    fixtures.subscribe(topicArn, tapUrl, true, null);
     runner.run(context -> {
       assertThat(context).hasNotFailed();
       EventCodec codec = context.getBean(EventCodec.class);
@@ -146,6 +178,7 @@ class EventlyStarterIT {
           .get(10, TimeUnit.SECONDS);
       assertThat(recorder.slowEntered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
+      MeterRegistry meters = context.getBean(MeterRegistry.class);
       Thread closing = new Thread(context::close, "closing-context");
       closing.start();
       EventlyConsumers consumers = context.getBean(EventlyConsumers.class);
@@ -155,9 +188,11 @@ class EventlyStarterIT {
 
       assertThat(closing.isAlive()).isFalse();
       assertThat(recorder.replyOutcome.get()).isEqualTo("published");
-      // the slow message was acknowledged; the reply (same topic) waits in the queue
-      var left = fixtures.receiveAll(queueUrl, Duration.ofSeconds(10), 1);
-      assertThat(left).singleElement().satisfies(m -> assertThat(m.body()).contains("test.reply"));
+      assertThat(fixtures.receiveAll(tapUrl, Duration.ofSeconds(10), 2))
+          .anySatisfy(m -> assertThat(m.body()).contains("test.reply"));
+      // the slow message was handled and acknowledged before close() returned
+      assertThat(meters.find("evently.consumer.succeeded").counter().count()).isEqualTo(1);
+      assertThat(meters.find("evently.consumer.acknowledgement.failed").counter().count()).isZero();
     });
   }
 
