@@ -44,7 +44,11 @@ public final class Offloader {
 
   /** Whether {@code m} goes through the store; a quick length test first, so small messages cost nothing. */
   public boolean isLarge(EncodedMessage m) {
-    return (long) m.body().length() * 3 + 2048 > threshold && size(m) > threshold;
+    long chars = m.body().length();
+    for (Map.Entry<String, String> a : m.attributes().entrySet()) {
+      chars += a.getKey().length() + a.getValue().length() + "String".length();
+    }
+    return chars * 3 > threshold && size(m) > threshold; // at most 3 UTF-8 bytes per char
   }
 
   /**
