@@ -32,7 +32,8 @@ public record Change(Action action, Kind kind, String name, List<AttributeChange
     TOPIC("topic"),
     QUEUE("queue"),
     QUEUE_POLICY("queue policy"),
-    SUBSCRIPTION("subscription");
+    SUBSCRIPTION("subscription"),
+    BUCKET("payload bucket");
 
     private final String label;
 

@@ -38,6 +38,14 @@ public final class CloudFormationExporter {
     ObjectNode resources = template.putObject("Resources");
     ObjectNode outputs = Json.object();
 
+    Map<String, String> bucketIds = new LinkedHashMap<>();
+    for (PayloadBucketSpec b : topology.payloads().values()) {
+      String id = ids.unique(pascal(b.name()) + "PayloadBucket");
+      bucketIds.put(b.name(), id);
+      resources.set(id, bucket(b));
+      outputs.set(id + "Name", output(ref(id)));
+    }
+
     for (TopicSpec t : topology.topics().values()) {
       String id = ids.unique(pascal(t.name()) + "Topic");
       topicIds.put(t.name(), id);
@@ -48,6 +56,9 @@ public final class CloudFormationExporter {
         props.put("ContentBasedDeduplication", t.contentBasedDeduplication());
       }
       t.kmsKeyId().ifPresent(k -> props.put("KmsMasterKeyId", k));
+      if (t.maxMessageSize() > 0) {
+        props.put("MaximumMessageSize", t.maxMessageSize());
+      }
       resources.set(id, resource("AWS::SNS::Topic", props));
       outputs.set(id + "Arn", output(ref(id)));
     }
@@ -62,6 +73,9 @@ public final class CloudFormationExporter {
       }
       props.put("VisibilityTimeout", q.visibilityTimeoutSeconds());
       props.put("MessageRetentionPeriod", q.retentionSeconds());
+      if (q.maxMessageSize() > 0) {
+        props.put("MaximumMessageSize", q.maxMessageSize());
+      }
       encryption(props, q);
       if (q.dlq().isPresent()) {
         DlqSpec d = q.dlq().get();
@@ -72,6 +86,9 @@ public final class CloudFormationExporter {
           dlqProps.put("FifoQueue", true);
         }
         dlqProps.put("MessageRetentionPeriod", d.retentionSeconds());
+        if (q.maxMessageSize() > 0) {
+          dlqProps.put("MaximumMessageSize", q.maxMessageSize());
+        }
         encryption(dlqProps, q);
         resources.set(dlqId, resource("AWS::SQS::Queue", dlqProps));
         ObjectNode redrive = Json.object();
@@ -114,6 +131,37 @@ public final class CloudFormationExporter {
   /** {@link #template} as indented JSON. */
   public String json() {
     return Json.pretty(template());
+  }
+
+  /** Encrypted, public access blocked, objects expiring after expiryDays; retained when the stack goes. */
+  private ObjectNode bucket(PayloadBucketSpec b) {
+    ObjectNode props = Json.object();
+    props.put("BucketName", naming.physical(b.name()));
+    ObjectNode byDefault = Json.object();
+    if (b.kmsKeyId().isPresent()) {
+      byDefault.put("SSEAlgorithm", "aws:kms");
+      byDefault.put("KMSMasterKeyID", b.kmsKeyId().get());
+    } else {
+      byDefault.put("SSEAlgorithm", "AES256");
+    }
+    ObjectNode rule = Json.object();
+    rule.set("ServerSideEncryptionByDefault", byDefault);
+    rule.put("BucketKeyEnabled", b.kmsKeyId().isPresent());
+    props.set("BucketEncryption", Json.object().set("ServerSideEncryptionConfiguration", Json.array().add(rule)));
+    ObjectNode block = Json.object();
+    for (String flag : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
+      block.put(flag, true);
+    }
+    props.set("PublicAccessBlockConfiguration", block);
+    ObjectNode expiry = Json.object();
+    expiry.put("Id", PayloadBuckets.RULE_ID);
+    expiry.put("Status", "Enabled");
+    expiry.put("ExpirationInDays", b.expiryDays());
+    props.set("LifecycleConfiguration", Json.object().set("Rules", Json.array().add(expiry)));
+    ObjectNode r = resource("AWS::S3::Bucket", props);
+    r.put("DeletionPolicy", "Retain");
+    r.put("UpdateReplacePolicy", "Retain");
+    return r;
   }
 
   private static void encryption(ObjectNode props, QueueSpec q) {

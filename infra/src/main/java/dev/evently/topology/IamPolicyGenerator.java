@@ -15,7 +15,10 @@ import java.util.TreeSet;
  *   <li>consume its own queues ({@code sqs:ReceiveMessage}, {@code DeleteMessage},
  *       {@code ChangeMessageVisibility}, {@code GetQueueAttributes}, {@code GetQueueUrl});</li>
  *   <li>send poison messages to those queues' DLQs ({@code sqs:SendMessage});</li>
- *   <li>use the KMS keys of exactly those topics and queues.</li>
+ *   <li>store large events' payloads ({@code s3:PutObject}) in the {@code payloads} bucket of the
+ *       topics it publishes, and read them ({@code s3:GetObject}) from that of the topics its
+ *       queues subscribe to: objects only, never list or delete;</li>
+ *   <li>use the KMS keys of exactly those topics, queues and buckets.</li>
  * </ul>
  * Nothing else: no {@code Create*}, no {@code "Resource": "*"}. Immutable and thread-safe.
  */
@@ -52,12 +55,29 @@ public final class IamPolicyGenerator {
     if (!topics.isEmpty()) {
       statements.add(statement("PublishToTopics", List.of("sns:GetTopicAttributes", "sns:Publish"), topics));
     }
+    TreeSet<String> putPayloads = new TreeSet<>();
+    for (String t : spec.publishes()) {
+      topology.payloadBucketOf(t).ifPresent(b -> {
+        putPayloads.add(objects(b));
+        b.kmsKeyId().ifPresent(k -> addKey(k, keyArns, keyAliases));
+      });
+    }
+    if (!putPayloads.isEmpty()) {
+      statements.add(statement("StoreLargeEventPayloads", List.of("s3:PutObject"), putPayloads));
+    }
     TreeSet<String> queues = new TreeSet<>();
     TreeSet<String> dlqs = new TreeSet<>();
     for (QueueSpec q : spec.queues()) {
       queues.add(account.queueArn(naming.physical(q.name())));
       q.dlq().ifPresent(d -> dlqs.add(account.queueArn(naming.physical(d.name()))));
       q.kmsKeyId().ifPresent(k -> addKey(k, keyArns, keyAliases));
+    }
+    TreeSet<String> getPayloads = new TreeSet<>();
+    for (QueueSpec q : spec.queues()) {
+      q.subscriptions().forEach(sub -> topology.payloadBucketOf(sub.topic()).ifPresent(b -> {
+        getPayloads.add(objects(b));
+        b.kmsKeyId().ifPresent(k -> addKey(k, keyArns, keyAliases));
+      }));
     }
     if (!queues.isEmpty()) {
       statements.add(statement("ConsumeQueues", List.of("sqs:ChangeMessageVisibility", "sqs:DeleteMessage",
@@ -66,6 +86,9 @@ public final class IamPolicyGenerator {
     if (!dlqs.isEmpty()) {
       statements.add(statement("SendPoisonMessagesToDeadLetterQueues",
           List.of("sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"), dlqs));
+    }
+    if (!getPayloads.isEmpty()) {
+      statements.add(statement("ReadLargeEventPayloads", List.of("s3:GetObject"), getPayloads));
     }
     List<String> kmsActions = List.of("kms:Decrypt", "kms:GenerateDataKey");
     if (!keyArns.isEmpty()) {
@@ -88,6 +111,11 @@ public final class IamPolicyGenerator {
   /** {@link #policyFor} as indented JSON. */
   public String json(String service) {
     return Json.pretty(policyFor(service));
+  }
+
+  /** Every object of a payload bucket (never the bucket itself: no listing, no deleting). */
+  private String objects(PayloadBucketSpec b) {
+    return "arn:aws:s3:::" + naming.physical(b.name()) + "/*";
   }
 
   private void addKey(String keyId, TreeSet<String> arns, TreeSet<String> aliases) {

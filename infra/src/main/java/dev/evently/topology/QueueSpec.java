@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param dlq the dead-letter queue, absent when disabled with {@code dlq: false}
  * @param kmsKeyId KMS key for SSE-KMS; absent means SSE-SQS (encryption is never off)
  * @param subscriptions topics delivering into this queue
+ * @param maxMessageSize the queue's {@code MaximumMessageSize} in bytes (1,024..1,048,576), or 0
+ *     when not declared (left as SQS creates it)
  */
 public record QueueSpec(
     String name,
@@ -28,7 +30,8 @@ public record QueueSpec(
     int maxReceiveCount,
     Optional<DlqSpec> dlq,
     Optional<String> kmsKeyId,
-    List<SubscriptionSpec> subscriptions) {
+    List<SubscriptionSpec> subscriptions,
+    int maxMessageSize) {
 
   public static final int DEFAULT_VISIBILITY_TIMEOUT = 30;
   public static final int DEFAULT_RETENTION = 4 * 24 * 3600;
@@ -41,5 +44,10 @@ public record QueueSpec(
     Objects.requireNonNull(dlq, "dlq");
     Objects.requireNonNull(kmsKeyId, "kmsKeyId");
     subscriptions = List.copyOf(subscriptions);
+  }
+
+  /** The size the queue accepts for sure: {@link #maxMessageSize} when declared, else 256 KiB (older queues' default). */
+  public int effectiveMaxMessageSize() {
+    return maxMessageSize > 0 ? maxMessageSize : TopicSpec.DEFAULT_MAX_MESSAGE_SIZE;
   }
 }

@@ -16,12 +16,30 @@ import java.util.stream.Collectors;
  * @param source the file it was read from
  * @param topics by logical name, in file order
  * @param services by name, in file order
+ * @param payloads S3 buckets for large events, by logical name, in file order
  */
-public record Topology(Path source, Map<String, TopicSpec> topics, Map<String, ServiceSpec> services) {
+public record Topology(
+    Path source, Map<String, TopicSpec> topics, Map<String, ServiceSpec> services, Map<String, PayloadBucketSpec> payloads) {
 
   public Topology {
     topics = Collections.unmodifiableMap(new LinkedHashMap<>(topics));
     services = Collections.unmodifiableMap(new LinkedHashMap<>(services));
+    payloads = Collections.unmodifiableMap(new LinkedHashMap<>(payloads));
+  }
+
+  public Topology(Path source, Map<String, TopicSpec> topics, Map<String, ServiceSpec> services) {
+    this(source, topics, services, Map.of());
+  }
+
+  /** The payload bucket of {@code topic}, if it offloads large events. */
+  public Optional<PayloadBucketSpec> payloadBucketOf(String topic) {
+    return topic(topic).flatMap(TopicSpec::payloads).map(payloads::get);
+  }
+
+  /** Queues subscribed to {@code topic}, in file order. */
+  public List<QueueSpec> subscribersOf(String topic) {
+    return queues().stream().filter(q -> q.subscriptions().stream().anyMatch(s -> s.topic().equals(topic)))
+        .collect(Collectors.toList());
   }
 
   /** Every queue of every service, in file order. */

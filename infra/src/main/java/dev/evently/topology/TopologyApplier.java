@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.Subscription;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -50,12 +51,14 @@ public final class TopologyApplier {
   private final SqsClient sqs;
   private final SnsClient sns;
   private final Naming naming;
+  private final PayloadBuckets buckets;
 
   private TopologyApplier(Builder b) {
     this.topology = b.topology;
     this.sqs = b.sqs;
     this.sns = b.sns;
     this.naming = b.naming;
+    this.buckets = b.s3 == null ? null : new PayloadBuckets(b.s3, b.naming);
   }
 
   public static Builder builder() {
@@ -106,6 +109,9 @@ public final class TopologyApplier {
     }
 
     Plan converge() {
+      if (buckets != null) { // first: a topic's pointers must find their bucket
+        buckets.converge(topology, this::record);
+      }
       Map<String, String> topicArns = new LinkedHashMap<>();
       for (TopicSpec t : topology.topics().values()) {
         topic(t).ifPresent(arn -> topicArns.put(t.name(), arn));
@@ -170,6 +176,9 @@ public final class TopologyApplier {
         desired.put("ContentBasedDeduplication", String.valueOf(t.contentBasedDeduplication()));
       }
       t.kmsKeyId().ifPresent(k -> desired.put("KmsMasterKeyId", k));
+      if (t.maxMessageSize() > 0) {
+        desired.put("MaximumMessageSize", String.valueOf(t.maxMessageSize()));
+      }
       Optional<String> existing = live.topicArn(name);
       if (existing.isEmpty()) {
         String[] arn = new String[1];
@@ -186,6 +195,10 @@ public final class TopologyApplier {
       if (t.fifo()) {
         compare("ContentBasedDeduplication", actual.getOrDefault("ContentBasedDeduplication", "false"),
             desired.get("ContentBasedDeduplication"), diffs, updates);
+      }
+      if (t.maxMessageSize() > 0) {
+        compare("MaximumMessageSize", actual.getOrDefault("MaximumMessageSize", "(none)"),
+            desired.get("MaximumMessageSize"), diffs, updates);
       }
       String liveKey = blankToNone(actual.get("KmsMasterKeyId"));
       String wantKey = t.kmsKeyId().orElse("(none)");
@@ -208,6 +221,9 @@ public final class TopologyApplier {
         desired.put("FifoQueue", "true");
       }
       desired.put("MessageRetentionPeriod", String.valueOf(d.retentionSeconds()));
+      if (q.maxMessageSize() > 0) { // a dead-lettered copy is as large as the message
+        desired.put("MaximumMessageSize", String.valueOf(q.maxMessageSize()));
+      }
       return convergeQueue(naming.physical(d.name()), q, desired, Optional.empty());
     }
 
@@ -219,6 +235,9 @@ public final class TopologyApplier {
       }
       desired.put("VisibilityTimeout", String.valueOf(q.visibilityTimeoutSeconds()));
       desired.put("MessageRetentionPeriod", String.valueOf(q.retentionSeconds()));
+      if (q.maxMessageSize() > 0) {
+        desired.put("MaximumMessageSize", String.valueOf(q.maxMessageSize()));
+      }
       return convergeQueue(naming.physical(q.name()), q, desired, Optional.of(dlqArn));
     }
 
@@ -453,6 +472,7 @@ public final class TopologyApplier {
     private Topology topology;
     private SqsClient sqs;
     private SnsClient sns;
+    private S3Client s3;
     private Naming naming = Naming.NONE;
 
     private Builder() {}
@@ -469,6 +489,16 @@ public final class TopologyApplier {
 
     public Builder sns(SnsClient sns) {
       this.sns = Objects.requireNonNull(sns, "sns");
+      return this;
+    }
+
+    /**
+     * The S3 client for the {@code payloads:} buckets (path-style access against moto or
+     * LocalStack). Without one, the buckets are left out of plan and apply (the CLI always
+     * passes one when the topology declares buckets).
+     */
+    public Builder s3(S3Client s3) {
+      this.s3 = Objects.requireNonNull(s3, "s3");
       return this;
     }
 

@@ -37,6 +37,11 @@ class BadTopologyTest {
       bad-scope.yaml                    | 9  | services.customer-service.queues[0].subscriptions[0].filterPolicyScope  | must be MessageAttributes or MessageBody, was 'Body'
       duplicate-key.yaml                | 4  | topics.order-events                                                     | duplicate key (first defined on line 2)
       max-receive-without-dlq.yaml      | 6  | services.customer-service.queues[0].maxReceiveCount                     | has no effect without a DLQ
+      topic-size-out-of-range.yaml      | 3  | topics.order-events.maxMessageSize                                      | must be between 1024 and 1048576, was 2000000
+      queue-smaller-than-topic.yaml     | 8  | services.customer-service.queues[0].maxMessageSize                      | queue 'customer-service' subscribes to topic 'order-events' whose maxMessageSize is 1048576 bytes
+      payload-expiry-shorter.yaml       | 3  | payloads.order-payloads.expiryDays                                      | objects expire after 7 days but queue 'customer-service' (subscribed to topic 'order-events') or its DLQ keeps messages 1209600 s (14 days)
+      unknown-payload-bucket.yaml       | 5  | topics.order-events.payloads                                            | unknown payload bucket 'order-payload'
+      bad-bucket-name.yaml              | 2  | payloads.Order_Payloads                                                 | is not a valid S3 bucket name
       bad-duration.yaml                 | 5  | services.customer-service.queues[0].retention                           | must be a number of seconds or a duration such as 30s, 5m, 12h or 14d, was a string 'four days'
       """)
   void isRejectedWithFileLineAndField(String file, int line, String field, String message) {

@@ -7,6 +7,7 @@ import dev.evently.consume.internal.MdcMiddleware;
 import dev.evently.consume.internal.Pipeline;
 import dev.evently.event.EventCodec;
 import dev.evently.internal.Checks;
+import dev.evently.payload.PayloadStore;
 import dev.evently.retry.Backoff;
 import dev.evently.tracing.MessagingTracing;
 import io.opentelemetry.api.OpenTelemetry;
@@ -175,6 +176,7 @@ public final class SqsConsumer implements AutoCloseable {
     private CircuitBreakerPolicy circuitBreaker;
     private OpenTelemetry openTelemetry;
     private boolean linkToProducer;
+    private PayloadStore payloadStore;
 
     private Builder() {}
 
@@ -260,10 +262,7 @@ public final class SqsConsumer implements AutoCloseable {
 
     /** The most handler calls at once (a batch call counts once), 1 to 10000; default 10. */
     public Builder concurrency(int concurrency) {
-      if (concurrency < 1 || concurrency > 10_000) {
-        throw new IllegalArgumentException("concurrency must be between 1 and 10000");
-      }
-      this.concurrency = concurrency;
+      this.concurrency = Checks.between(concurrency, 1, 10_000, "concurrency");
       return this;
     }
 
@@ -277,10 +276,7 @@ public final class SqsConsumer implements AutoCloseable {
      * memory: lower it for large messages. 0: receive only for free handler slots.
      */
     public Builder prefetch(int prefetch) {
-      if (prefetch < 0 || prefetch > 10_000) {
-        throw new IllegalArgumentException("prefetch must be between 0 and 10000");
-      }
-      this.prefetch = prefetch;
+      this.prefetch = Checks.between(prefetch, 0, 10_000, "prefetch");
       return this;
     }
 
@@ -293,10 +289,7 @@ public final class SqsConsumer implements AutoCloseable {
      */
     @Deprecated
     public Builder maxInFlight(int maxInFlight) {
-      if (maxInFlight < 1 || maxInFlight > 10_000) {
-        throw new IllegalArgumentException("maxInFlight must be between 1 and 10000");
-      }
-      this.maxInFlight = maxInFlight;
+      this.maxInFlight = Checks.between(maxInFlight, 1, 10_000, "maxInFlight");
       return this;
     }
 
@@ -306,10 +299,7 @@ public final class SqsConsumer implements AutoCloseable {
      * come back full, and closes them again when they come back empty.
      */
     public Builder receiveConcurrency(int receiveConcurrency) {
-      if (receiveConcurrency < 1 || receiveConcurrency > 100) {
-        throw new IllegalArgumentException("receiveConcurrency must be between 1 and 100");
-      }
-      this.receiveConcurrency = receiveConcurrency;
+      this.receiveConcurrency = Checks.between(receiveConcurrency, 1, 100, "receiveConcurrency");
       return this;
     }
 
@@ -420,6 +410,18 @@ public final class SqsConsumer implements AutoCloseable {
     }
 
     /**
+     * Resolves large events' pointers through {@code store} before decoding (ours and the AWS
+     * extended clients', raw or SNS-wrapped): only from the store's buckets (any other is
+     * dead-lettered without a call), verified by size and SHA-256 (a mismatch is dead-lettered, never
+     * handled), a missing object retried and dead-lettered on the last attempt, each with a {@code
+     * PAYLOAD_*} reason. Objects are never deleted (docs/LARGE-EVENTS.md). Default none.
+     */
+    public Builder payloadStore(PayloadStore store) {
+      this.payloadStore = Checks.notNull(store, "payloadStore");
+      return this;
+    }
+
+    /**
      * An unstarted consumer.
      *
      * @throws IllegalArgumentException when a required field is missing, a handler's class is not
@@ -427,15 +429,9 @@ public final class SqsConsumer implements AutoCloseable {
      *     receiveConcurrency exceeds concurrency + prefetch
      */
     public SqsConsumer build() {
-      if (client == null) {
-        throw new IllegalArgumentException("client must be set");
-      }
-      if (queueName == null) {
-        throw new IllegalArgumentException("queueName must be set");
-      }
-      if (codec == null) {
-        throw new IllegalArgumentException("codec must be set");
-      }
+      Checks.isSet(client, "client");
+      Checks.isSet(queueName, "queueName");
+      Checks.isSet(codec, "codec");
       if (handlers.isEmpty()) {
         throw new IllegalArgumentException(
             "handlers must not be empty: register one with handle(...) or handleBatch(...)");
@@ -470,7 +466,8 @@ public final class SqsConsumer implements AutoCloseable {
               shutdownTimeout,
               circuitBreaker,
               openTelemetry != null ? openTelemetry : MessagingTracing.globalOrNull(),
-              linkToProducer));
+              linkToProducer,
+              payloadStore));
     }
   }
 }

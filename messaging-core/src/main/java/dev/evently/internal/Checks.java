@@ -19,4 +19,28 @@ public final class Checks {
     }
     return value;
   }
+
+  /** {@code value}, or an {@link IllegalArgumentException} "{@code field} must be in min..max". */
+  public static int inRange(int value, int min, int max, String field) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(field + " must be in " + min + ".." + max);
+    }
+    return value;
+  }
+
+  /** {@code value}, or an {@link IllegalArgumentException} "{@code field} must be set" (a required option). */
+  public static <T> T isSet(T value, String field) {
+    if (value == null) {
+      throw new IllegalArgumentException(field + " must be set");
+    }
+    return value;
+  }
+
+  /** {@code value}, or an {@link IllegalArgumentException} "{@code field} must be between min and max". */
+  public static int between(int value, int min, int max, String field) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(field + " must be between " + min + " and " + max);
+    }
+    return value;
+  }
 }

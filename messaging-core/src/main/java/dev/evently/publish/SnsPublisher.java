@@ -4,20 +4,19 @@ import dev.evently.event.Event;
 import dev.evently.event.EventAttributes;
 import dev.evently.event.EventCodec;
 import dev.evently.internal.Checks;
-import dev.evently.internal.Meters;
+import dev.evently.payload.PayloadStore;
 import dev.evently.publish.internal.BatchSender;
 import dev.evently.publish.internal.MessageEncoder;
-import dev.evently.publish.internal.PublisherTracing;
-import dev.evently.publish.internal.SendMetrics;
+import dev.evently.publish.internal.Offloader;
+import dev.evently.publish.internal.PublishPath;
+import dev.evently.publish.internal.TopicLimits;
 import dev.evently.retry.Backoff;
 import dev.evently.tracing.MessagingTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
@@ -59,7 +58,8 @@ import software.amazon.awssdk.services.sns.SnsAsyncClient;
  * Builder#retryBackoff(Backoff) retry backoff}, up to {@link Builder#maxAttempts(int)} attempts,
  * then fail retryable; other failures fail only that event, not retryable. A message larger than
  * {@code maxMessageBytes}, or an event the codec cannot encode, fails before any call, not
- * retryable, naming its id, type and size. A failed future means SNS may or may not have the event
+ * retryable, naming its id, type and size (with a {@link Builder#payloadStore payload store} it is
+ * offloaded instead: see {@code docs/LARGE-EVENTS.md}). A failed future means SNS may or may not have the event
  * (a timeout can hide a success): publishing it again is safe because consumers deduplicate by id.
  *
  * <p><b>Threads.</b> Immutable configuration; thread-safe. Futures complete on SDK threads, on the
@@ -85,25 +85,24 @@ public final class SnsPublisher implements EventPublisher {
   public static final Backoff DEFAULT_RETRY_BACKOFF = new Backoff(Duration.ofMillis(50), 2.0, Duration.ofSeconds(2), 0.5);
 
   private final BatchSender.Settings settings;
-  private final MessageEncoder encoder;
-  private final BatchSender sender;
-  private final PublisherTracing tracing;
+  private final PublishPath path;
+  private final int offloadThreshold;
 
   private SnsPublisher(
-      Builder b, String topicArn, Function<? super Event<?>, String> groupId, Function<? super Event<?>, String> dedupId) {
+      Builder b, String topicArn, int maxMessageBytes, Function<? super Event<?>, String> groupId,
+      Function<? super Event<?>, String> dedupId) {
     String topicName = topicArn.substring(topicArn.lastIndexOf(':') + 1);
     boolean fifo = topicName.endsWith(".fifo");
     this.settings =
         new BatchSender.Settings(
-            topicArn, topicName, fifo, b.linger, b.maxMessageBytes, fifo ? 1 : b.maxConcurrentBatches,
+            topicArn, topicName, fifo, b.linger, maxMessageBytes, fifo ? 1 : b.maxConcurrentBatches,
             b.maxAttempts, b.retryBackoff, b.maxBufferedEvents, b.closeTimeout);
-    this.encoder = new MessageEncoder(b.codec, fifo ? groupId : null, fifo ? dedupId : null);
-    this.tracing = PublisherTracing.of(b.openTelemetry != null ? b.openTelemetry : MessagingTracing.globalOrNull(), topicName);
-    this.sender =
-        new BatchSender(
-            settings,
-            SendMetrics.measure(b.meterRegistry, topicName, tracing == null ? b.client::publishBatch : tracing.send(b.client::publishBatch)),
-            Meters.of(b.meterRegistry, "topic", topicName));
+    this.offloadThreshold = b.payloadStore == null ? 0 : b.offloadThreshold != null ? b.offloadThreshold : maxMessageBytes;
+    this.path =
+        PublishPath.create(
+            settings, b.client, new MessageEncoder(b.codec, fifo ? groupId : null, fifo ? dedupId : null),
+            b.meterRegistry, b.openTelemetry != null ? b.openTelemetry : MessagingTracing.globalOrNull(),
+            b.payloadStore == null ? null : new Offloader(b.payloadStore, offloadThreshold));
   }
 
   public static Builder builder() {
@@ -148,43 +147,34 @@ public final class SnsPublisher implements EventPublisher {
     return settings.closeTimeout();
   }
 
+  /**
+   * The size above which an event is stored in the payload store and published as a pointer; 0
+   * without a payload store.
+   */
+  public int offloadThreshold() {
+    return offloadThreshold;
+  }
+
   /** Encodes and publishes one event (see the class comment); throws NPE for a null event. */
   @Override
   public CompletableFuture<String> publish(Event<?> event) {
-    Encoded e = encode(event);
-    return e.refused != null ? e.refused : sender.publish(e.message);
+    return path.publish(event);
   }
 
   /**
-   * Publishes a message encoded earlier, as it is (body and attributes unchanged); on FIFO topics
-   * with its group id (required) and deduplication id. See the class comment; NPE for null.
+   * Publishes a message encoded earlier, as it is (body and attributes unchanged; a large one is
+   * offloaded like any other); on FIFO topics with its group id (required) and deduplication id.
+   * See the class comment; NPE for null.
    */
   @Override
   public CompletableFuture<String> publishEncoded(EncodedMessage message) {
-    Objects.requireNonNull(message, "message must not be null");
-    return sender.publish(tracing == null ? message : tracing.create(message));
+    return path.publishEncoded(message);
   }
 
   /** Publishes several events, batching them together; one future per event, in the same order. */
   @Override
   public List<CompletableFuture<String>> publishAll(Collection<? extends Event<?>> events) {
-    Objects.requireNonNull(events, "events must not be null");
-    List<CompletableFuture<String>> futures = new ArrayList<>(events.size());
-    List<EncodedMessage> messages = new ArrayList<>(events.size());
-    List<Integer> positions = new ArrayList<>(events.size());
-    for (Event<?> event : events) {
-      Encoded e = encode(event);
-      futures.add(e.refused);
-      if (e.refused == null) {
-        messages.add(e.message);
-        positions.add(futures.size() - 1);
-      }
-    }
-    List<CompletableFuture<String>> sent = sender.publishAll(messages);
-    for (int i = 0; i < sent.size(); i++) {
-      futures.set(positions.get(i), sent.get(i));
-    }
-    return futures;
+    return path.publishAll(events);
   }
 
   /**
@@ -198,31 +188,12 @@ public final class SnsPublisher implements EventPublisher {
    */
   @Override
   public void close() {
-    sender.close();
+    path.close(settings.closeTimeout());
   }
 
   @Override
   public String toString() {
     return "SnsPublisher[" + settings.topicArn() + "]";
-  }
-
-  /** The message of an event, or the failed future of an event refused before encoding finished. */
-  private record Encoded(EncodedMessage message, CompletableFuture<String> refused) {}
-
-  private Encoded encode(Event<?> event) {
-    Objects.requireNonNull(event, "event must not be null");
-    if (sender.isClosed()) {
-      return new Encoded(null, CompletableFuture.failedFuture(new IllegalStateException(
-          "publisher for " + settings.topicArn() + " is closed; event " + event.id() + " not sent")));
-    }
-    try {
-      return new Encoded(tracing == null ? encoder.encode(event) : tracing.create(event, encoder::encode), null);
-    } catch (RuntimeException e) {
-      String what = "event " + event.id() + " of type " + event.type();
-      CompletableFuture<String> refused = new CompletableFuture<>();
-      sender.rejected(refused, new PublishException(event.id(), what + " cannot be encoded: " + e.getMessage(), false, e));
-      return new Encoded(null, refused);
-    }
   }
 
   /**
@@ -237,7 +208,9 @@ public final class SnsPublisher implements EventPublisher {
     private Function<? super Event<?>, String> groupId;
     private Function<? super Event<?>, String> deduplicationId;
     private Duration linger = Duration.ofMillis(5);
-    private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+    private Integer maxMessageBytes;
+    private PayloadStore payloadStore;
+    private Integer offloadThreshold;
     private int maxConcurrentBatches = 8;
     private int maxAttempts = 5;
     private Backoff retryBackoff = DEFAULT_RETRY_BACKOFF;
@@ -310,31 +283,51 @@ public final class SnsPublisher implements EventPublisher {
 
     /**
      * The size limit of one message, and of one PublishBatch in total, in bytes as SNS counts
-     * them (body plus attributes). Default 256 KiB; at most 1 MiB, for topics configured so.
+     * them (body plus attributes). Default: the topic's {@code MaximumMessageSize}, read once by
+     * {@link #build()} ({@code GetTopicAttributes}; 256 KiB when the topic has none or it cannot be
+     * read); at most 1 MiB. Set it to skip that look-up; {@code build()} does not check it against
+     * the topic.
      */
     public Builder maxMessageBytes(int maxMessageBytes) {
-      if (maxMessageBytes < 1024 || maxMessageBytes > MAX_MESSAGE_BYTES_LIMIT) {
-        throw new IllegalArgumentException("maxMessageBytes must be in 1024.." + MAX_MESSAGE_BYTES_LIMIT);
-      }
-      this.maxMessageBytes = maxMessageBytes;
+      this.maxMessageBytes = Checks.inRange(maxMessageBytes, 1024, MAX_MESSAGE_BYTES_LIMIT, "maxMessageBytes");
+      return this;
+    }
+
+    /**
+     * Stores events larger than {@link #offloadThreshold(int)} in {@code store} (e.g. {@code
+     * messaging-s3}'s {@code S3PayloadStore}) and publishes a pointer instead: a CloudEvent of the
+     * same {@code id}, {@code type}, {@code subject} and extensions, without {@code data}, with
+     * {@code dataref} ({@code s3://bucket/key}), {@code payloadsize} and {@code payloadsha256}; the
+     * message attributes ({@code event-type}, trace context) are unchanged, so filter policies and
+     * tracing work as for any event. The upload happens before the PublishBatch call; when it
+     * fails the event's future fails with a retryable {@link PublishException} and nothing is
+     * published. Objects are never deleted by the toolkit (a lifecycle rule expires them). Default
+     * none: events over {@code maxMessageBytes} fail.
+     */
+    public Builder payloadStore(PayloadStore store) {
+      this.payloadStore = Checks.notNull(store, "payloadStore");
+      return this;
+    }
+
+    /**
+     * With a {@link #payloadStore}: the size (body plus attributes, as SNS counts it) above which
+     * an event is offloaded. Default: {@code maxMessageBytes}, i.e. only what the topic would
+     * refuse. At least 1,024 and at most {@code maxMessageBytes}.
+     */
+    public Builder offloadThreshold(int bytes) {
+      this.offloadThreshold = Checks.inRange(bytes, 1024, MAX_MESSAGE_BYTES_LIMIT, "offloadThreshold");
       return this;
     }
 
     /** How many PublishBatch calls may be in flight at once (standard topics). Default 8. */
     public Builder maxConcurrentBatches(int maxConcurrentBatches) {
-      if (maxConcurrentBatches < 1 || maxConcurrentBatches > 1024) {
-        throw new IllegalArgumentException("maxConcurrentBatches must be in 1..1024");
-      }
-      this.maxConcurrentBatches = maxConcurrentBatches;
+      this.maxConcurrentBatches = Checks.inRange(maxConcurrentBatches, 1, 1024, "maxConcurrentBatches");
       return this;
     }
 
     /** Attempts per event in total, the first included, for retryable failures. Default 5. */
     public Builder maxAttempts(int maxAttempts) {
-      if (maxAttempts < 1 || maxAttempts > 100) {
-        throw new IllegalArgumentException("maxAttempts must be in 1..100");
-      }
-      this.maxAttempts = maxAttempts;
+      this.maxAttempts = Checks.inRange(maxAttempts, 1, 100, "maxAttempts");
       return this;
     }
 
@@ -409,24 +402,26 @@ public final class SnsPublisher implements EventPublisher {
      * @throws software.amazon.awssdk.core.exception.SdkException when SNS cannot be asked
      */
     public SnsPublisher build() {
-      if (client == null) {
-        throw new IllegalArgumentException("client must be set");
-      }
-      if (topic == null) {
-        throw new IllegalArgumentException("topic must be set");
-      }
-      if (codec == null) {
-        throw new IllegalArgumentException("codec must be set");
-      }
+      Checks.isSet(client, "client");
+      Checks.isSet(topic, "topic");
+      Checks.isSet(codec, "codec");
       boolean fifo = topic.endsWith(".fifo");
       if (!fifo && (groupId != null || deduplicationId != null)) {
         throw new IllegalArgumentException(
             (groupId != null ? "messageGroupId" : "deduplicationId")
                 + " applies to FIFO topics only, but topic " + topic + " is a standard topic");
       }
+      if (offloadThreshold != null && payloadStore == null) {
+        throw new IllegalArgumentException("offloadThreshold needs a payloadStore");
+      }
       String arn = topic.startsWith("arn:") ? topic : TopicResolver.topicArn(client, topic);
+      int limit = maxMessageBytes != null ? maxMessageBytes : TopicLimits.lookUp(client, arn);
+      if (offloadThreshold != null && offloadThreshold > limit) {
+        throw new IllegalArgumentException(
+            "offloadThreshold must be <= maxMessageBytes (default: the topic's MaximumMessageSize) " + limit);
+      }
       return new SnsPublisher(
-          this, arn, groupId != null ? groupId : MessageEncoder.SUBJECT_OR_ID,
+          this, arn, limit, groupId != null ? groupId : MessageEncoder.SUBJECT_OR_ID,
           deduplicationId != null ? deduplicationId : MessageEncoder.EVENT_ID);
     }
   }

@@ -3,6 +3,7 @@ package dev.evently.infra.cli;
 import java.net.URI;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -14,6 +15,9 @@ public interface AwsClients extends AutoCloseable {
   SnsClient sns();
 
   StsClient sts();
+
+  /** For the {@code payloads:} buckets; path-style when an endpoint is overridden (moto, LocalStack). */
+  S3Client s3();
 
   /** The region the clients use. */
   Region region();

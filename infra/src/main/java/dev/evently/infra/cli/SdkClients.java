@@ -6,6 +6,7 @@ import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -16,6 +17,7 @@ final class SdkClients implements AwsClients {
   private SqsClient sqs;
   private SnsClient sns;
   private StsClient sts;
+  private S3Client s3;
 
   SdkClients(URI endpoint, Region region) {
     this.endpoint = endpoint;
@@ -47,6 +49,15 @@ final class SdkClients implements AwsClients {
   }
 
   @Override
+  public synchronized S3Client s3() {
+    if (s3 == null) {
+      boolean local = endpoint != null || System.getenv("AWS_ENDPOINT_URL") != null || System.getenv("AWS_ENDPOINT_URL_S3") != null;
+      s3 = configure(S3Client.builder()).forcePathStyle(local).build();
+    }
+    return s3;
+  }
+
+  @Override
   public Region region() {
     if (region != null) {
       return region;
@@ -67,7 +78,7 @@ final class SdkClients implements AwsClients {
 
   @Override
   public synchronized void close() {
-    for (SdkClient c : new SdkClient[] {sqs, sns, sts}) {
+    for (SdkClient c : new SdkClient[] {sqs, sns, sts, s3}) {
       if (c != null) {
         c.close();
       }

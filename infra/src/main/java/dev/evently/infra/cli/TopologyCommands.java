@@ -45,8 +45,9 @@ final class TopologyCommands {
     }
 
     TopologyApplier applier(AwsClients clients, Topology topology) {
-      return TopologyApplier.builder().topology(topology).sqs(clients.sqs()).sns(clients.sns())
-          .naming(options.naming()).build();
+      TopologyApplier.Builder b = TopologyApplier.builder().topology(topology).sqs(clients.sqs()).sns(clients.sns())
+          .naming(options.naming());
+      return (topology.payloads().isEmpty() ? b : b.s3(clients.s3())).build();
     }
 
     /** Prints a change as it is made, so that a failure part-way shows what was done. */

@@ -39,11 +39,11 @@ public final class TopologyReader {
   private static final int MIN_RETENTION = 60;
   private static final int MAX_RETENTION = 1_209_600;
 
-  private static final Set<String> TOP_KEYS = keys("topics", "services");
-  private static final Set<String> TOPIC_KEYS = keys("fifo", "contentBasedDeduplication", "kmsKeyId");
+  private static final Set<String> TOP_KEYS = keys("payloads", "topics", "services");
+  private static final Set<String> TOPIC_KEYS = keys("fifo", "contentBasedDeduplication", "kmsKeyId", "maxMessageSize", "payloads");
   private static final Set<String> SERVICE_KEYS = keys("publishes", "queues");
   private static final Set<String> QUEUE_KEYS = keys("name", "fifo", "contentBasedDeduplication",
-      "subscriptions", "visibilityTimeout", "retention", "maxReceiveCount", "dlq", "kmsKeyId");
+      "subscriptions", "visibilityTimeout", "retention", "maxReceiveCount", "dlq", "kmsKeyId", "maxMessageSize");
   private static final Set<String> SUBSCRIPTION_KEYS = keys("topic", "rawDelivery", "filterPolicy", "filterPolicyScope");
   private static final Set<String> DLQ_KEYS = keys("name", "retention");
 
@@ -52,10 +52,12 @@ public final class TopologyReader {
   private final Map<String, TopicSpec> topics = new LinkedHashMap<>();
   private final Set<String> declaredTopics = new HashSet<>();
   private final Map<String, String> queueNames = new HashMap<>();
+  private final LargeMessages large;
 
   private TopologyReader(Path file) {
     this.file = file;
     this.problems = new Problems(file);
+    this.large = new LargeMessages(this, problems);
   }
 
   /** Reads and validates; throws {@link dev.evently.topology.TopologyException} listing every problem. */
@@ -76,6 +78,7 @@ public final class TopologyReader {
       return null;
     }
     checkKeys(top, "", TOP_KEYS);
+    Map<String, dev.evently.topology.PayloadBucketSpec> payloads = large.payloads(value(top, "payloads"));
     MapNode topicsNode = map(value(top, "topics"), "topics");
     if (topicsNode != null) {
       topicsNode.entries().values().forEach(e -> declaredTopics.add(e.key()));
@@ -97,7 +100,9 @@ public final class TopologyReader {
         && (servicesNode == null || servicesNode.entries().isEmpty()) && problems.isEmpty()) {
       problems.add(top.location(), "", "the topology declares no topics and no services");
     }
-    return new Topology(file, topics, services);
+    Topology topology = new Topology(file, topics, services, payloads);
+    large.check(topology);
+    return topology;
   }
 
   private void topic(Entry e) {
@@ -116,8 +121,10 @@ public final class TopologyReader {
           "only a FIFO topic can deduplicate by content");
     }
     Optional<String> kms = optionalString(m, path, "kmsKeyId");
+    int size = large.size(m, path, name);
+    Optional<String> payloads = large.topicPayloads(m, path);
     if (nameOk) {
-      topics.put(name, new TopicSpec(name, fifo, cbd, kms));
+      topics.put(name, new TopicSpec(name, fifo, cbd, kms, size, payloads));
     }
   }
 
@@ -189,6 +196,7 @@ public final class TopologyReader {
     int visibility = duration(m, path, "visibilityTimeout", QueueSpec.DEFAULT_VISIBILITY_TIMEOUT, 0, MAX_VISIBILITY);
     int retention = duration(m, path, "retention", QueueSpec.DEFAULT_RETENTION, MIN_RETENTION, MAX_RETENTION);
     int maxReceive = integer(m, path, "maxReceiveCount", QueueSpec.DEFAULT_MAX_RECEIVE_COUNT, 1, 1000);
+    int size = large.size(m, path, name);
     Optional<String> kms = optionalString(m, path, "kmsKeyId");
     Optional<DlqSpec> dlq = dlq(m, path, name, fifo, retention);
     if (dlq.isEmpty() && value(m, "maxReceiveCount") != null) {
@@ -210,7 +218,7 @@ public final class TopologyReader {
         }
       }
     }
-    return new QueueSpec(name, service, fifo, cbd, visibility, retention, maxReceive, dlq, kms, subscriptions);
+    return new QueueSpec(name, service, fifo, cbd, visibility, retention, maxReceive, dlq, kms, subscriptions, size);
   }
 
   private Optional<DlqSpec> dlq(MapNode queue, String queuePath, String queueName, boolean fifo, int queueRetention) {
@@ -365,7 +373,7 @@ public final class TopologyReader {
         + "; declared topics: " + (declaredTopics.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(declaredTopics)));
   }
 
-  private static Node value(MapNode m, String key) {
+  static Node value(MapNode m, String key) {
     Entry e = m.entries().get(key);
     if (e == null || (e.value() instanceof ScalarNode s && s.isNull())) {
       return null;
@@ -373,7 +381,7 @@ public final class TopologyReader {
     return e.value();
   }
 
-  private MapNode map(Node node, String path) {
+  MapNode map(Node node, String path) {
     if (node == null) {
       return null;
     }
@@ -398,7 +406,7 @@ public final class TopologyReader {
     return null;
   }
 
-  private String scalarString(Node node, String path) {
+  String scalarString(Node node, String path) {
     if (node instanceof ScalarNode s && (s.token() == JsonToken.VALUE_STRING
         || s.token() == JsonToken.VALUE_NUMBER_INT) && !s.text().isBlank()) {
       return s.text();
@@ -417,7 +425,7 @@ public final class TopologyReader {
     return scalarString(n, parent + "." + key);
   }
 
-  private Optional<String> optionalString(MapNode m, String parent, String key) {
+  Optional<String> optionalString(MapNode m, String parent, String key) {
     Node n = value(m, key);
     return n == null ? Optional.empty() : Optional.ofNullable(scalarString(n, parent + "." + key));
   }
@@ -434,7 +442,7 @@ public final class TopologyReader {
     return def;
   }
 
-  private int integer(MapNode m, String parent, String key, int def, int min, int max) {
+  int integer(MapNode m, String parent, String key, int def, int min, int max) {
     Node n = value(m, key);
     if (n == null) {
       return def;
@@ -486,7 +494,7 @@ public final class TopologyReader {
     return n instanceof ScalarNode s && !s.isNull() ? s.kind() + " '" + s.text() + "'" : n.kind();
   }
 
-  private void checkKeys(MapNode m, String path, Set<String> allowed) {
+  void checkKeys(MapNode m, String path, Set<String> allowed) {
     for (Entry e : m.entries().values()) {
       if (!allowed.contains(e.key())) {
         problems.add(e.keyLocation(), path.isEmpty() ? e.key() : path + "." + e.key(),

@@ -49,10 +49,10 @@ class InfraCliIT {
   @Test
   void planExitsTwoWithChangesAndZeroWithoutAndShowsExactlyOneChangedAttribute() throws IOException {
     assertThat(infra("plan")).isEqualTo(2);
-    assertThat(out.toString()).endsWith("Plan: 10 to create, 0 to update, 0 to delete.\n");
+    assertThat(out.toString()).endsWith("Plan: 11 to create, 0 to update, 0 to delete.\n");
 
     assertThat(infra("apply")).isEqualTo(0);
-    assertThat(out.toString()).contains("+ create queue " + prefix + "customer-service\n").endsWith("Applied 10 changes.\n");
+    assertThat(out.toString()).contains("+ create queue " + prefix + "customer-service\n").contains("+ create payload bucket " + prefix + "evently-payloads\n").endsWith("Applied 11 changes.\n");
     assertThat(infra("plan")).isEqualTo(0);
     assertThat(out.toString()).isEqualTo("No changes: the endpoint matches the topology.\n");
     assertThat(infra("apply")).isEqualTo(0);
@@ -75,6 +75,7 @@ class InfraCliIT {
     assertThat(infra("destroy", "--yes")).isEqualTo(0);
     assertThat(out.toString()).endsWith("Deleted 8 resources.\n");
     assertThat(infra("plan")).isEqualTo(2);
+    // the payload bucket stays: destroy never deletes data
     assertThat(out.toString()).endsWith("Plan: 10 to create, 0 to update, 0 to delete.\n");
   }
 

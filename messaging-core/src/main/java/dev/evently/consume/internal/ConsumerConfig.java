@@ -4,6 +4,7 @@ import dev.evently.retry.Backoff;
 import dev.evently.consume.CircuitBreakerPolicy;
 import dev.evently.consume.Middleware;
 import dev.evently.event.EventCodec;
+import dev.evently.payload.PayloadStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * @param circuitBreaker null: none
  * @param openTelemetry null: no tracing
  * @param linkToProducer process spans link to the producer's context instead of being its children
+ * @param payloadStore null: large events' pointers are not resolved
  */
 public record ConsumerConfig(
     SqsAsyncClient client,
@@ -42,7 +44,8 @@ public record ConsumerConfig(
     Duration shutdownTimeout,
     CircuitBreakerPolicy circuitBreaker,
     OpenTelemetry openTelemetry,
-    boolean linkToProducer) {
+    boolean linkToProducer,
+    PayloadStore payloadStore) {
 
   /**
    * One receive call per 10 messages that may be held (concurrency + prefetch), between 1 and 50:

@@ -17,6 +17,8 @@ import dev.evently.consume.NonRetryableException;
  *   <li>poison (undecodable, no handler for its type, or {@link NonRetryableException}): {@link
  *       DeadLetter} with the reason; without a dead-letter queue, {@link Retry} with backoff like a
  *       failure (never deleted), marked as poison so it is logged as an error;
+ *   <li>{@link Unavailable} (a large event's payload not there): retried like a failure, but {@link
+ *       DeadLetter} with its reason on the last attempt;
  *   <li>dead-lettering failed: as a failure;
  *   <li>held back by an open circuit breaker (where it cannot stay held): {@link Retry} after the
  *       breaker's wait, whatever the receive count.
@@ -29,7 +31,7 @@ public final class Decision {
   private Decision() {}
 
   /** How a message's processing ended. */
-  public sealed interface Handled permits Succeeded, Failed, Rejected, HeldBack {}
+  public sealed interface Handled permits Succeeded, Failed, Rejected, HeldBack, Unavailable {}
 
   /** The handler returned normally. */
   public record Succeeded() implements Handled {
@@ -48,6 +50,13 @@ public final class Decision {
    * retried after the breaker's wait, {@code waitSeconds}.
    */
   public record HeldBack(Throwable error, int waitSeconds) implements Handled {}
+
+  /**
+   * Something the message needs is not there now (a large event's payload missing or unreadable):
+   * retried with backoff like a failure, but dead-lettered with {@code reason} on the last attempt
+   * the redrive policy allows, so the DLQ says why instead of showing a bare redrive.
+   */
+  public record Unavailable(String reason, Throwable error) implements Handled {}
 
   /** What to do with the message. */
   public sealed interface Outcome permits Ack, Retry, DeadLetter {}
@@ -98,6 +107,12 @@ public final class Decision {
         return new DeadLetter(r.reason(), r.error());
       }
       return new Retry(backoffSeconds(receiveCount, policy, random), false, r.reason(), r.error());
+    }
+    if (handled instanceof Unavailable u) {
+      boolean last = policy.maxReceiveCount() > 0 && receiveCount >= policy.maxReceiveCount();
+      return last && policy.hasDeadLetterQueue()
+          ? new DeadLetter(u.reason(), u.error())
+          : retry(u.error(), receiveCount, policy, random);
     }
     if (handled instanceof HeldBack h) {
       // not the message's fault: wait for the breaker, never "last attempt, visible at once"

@@ -348,6 +348,9 @@ public final class Dispatcher {
   }
 
   private Handled poison(InFlightMessage m) {
+    if (m.decidedEarly() != null) {
+      return m.decidedEarly();
+    }
     if (m.decodeError() != null) {
       return new Decision.Rejected(m.decodeError().reason().name(), m.decodeError());
     }

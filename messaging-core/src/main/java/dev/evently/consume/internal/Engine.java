@@ -45,6 +45,7 @@ public final class Engine {
   private final Dispatcher dispatcher;
   private final Receiver receiver;
   private final BreakerControl breaker;
+  private final PayloadResolver payloads;
   private volatile boolean running;
 
   private Engine(ConsumerConfig config, QueueSetup setup, int visibilitySeconds) {
@@ -75,6 +76,7 @@ public final class Engine {
         setup.dlqUrl() == null ? null : new DeadLetterer(config.client(), setup.queueUrl(), setup.dlqUrl(), name);
     Decision.Policy policy = new Decision.Policy(setup.maxReceiveCount(), deadLetterer != null, config.backoff());
     this.settler = new Settler(acknowledger, deadLetterer, policy, metrics, name, setup.fifo(), tracing);
+    this.payloads = config.payloadStore() == null ? null : new PayloadResolver(config.payloadStore(), config.codec(), name);
     HandlerTimes times = new HandlerTimes();
     List<Middleware> chain = new ArrayList<>();
     if (tracing != null) {
@@ -201,15 +203,44 @@ public final class Engine {
     long visNanos = TimeUnit.SECONDS.toNanos(visibilitySeconds);
     long nowMillis = System.currentTimeMillis();
     List<InFlightMessage> batch = new ArrayList<>(messages.size());
+    List<CompletableFuture<Void>> fetches = null;
     for (Message message : messages) {
       InFlightMessage m = new InFlightMessage(message, setup, config.name(), receivedNanos, visNanos);
       long sent = m.sentTimestampMillis();
       metrics.received(m.receiveCount(), sent < 0 ? -1 : Math.max(0, nowMillis - sent));
       held.add(m);
-      decode(m);
+      CompletableFuture<Void> fetch = payloads == null ? null : payloads.resolve(m);
+      if (fetch == null) {
+        decode(m);
+      } else if (!fetch.isDone()) {
+        fetches = fetches == null ? new ArrayList<>() : fetches;
+        fetches.add(fetch);
+      }
       batch.add(m);
     }
-    dispatcher.dispatch(batch);
+    if (fetches == null) {
+      dispatcher.dispatch(batch);
+      return;
+    }
+    // large events: the whole receive waits for its payloads, so a FIFO group keeps its order
+    batch.forEach(m -> m.resolving(true));
+    CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).whenComplete((r, t) -> resolved(batch));
+  }
+
+  /** The payloads of a receive's large events are fetched: dispatch, or give back when stopping. */
+  private void resolved(List<InFlightMessage> batch) {
+    if (running) {
+      dispatcher.dispatch(batch);
+      batch.forEach(m -> m.resolving(false));
+      return;
+    }
+    for (InFlightMessage m : batch) {
+      m.resolving(false);
+      if (m.abandon()) {
+        settler.release(m);
+        done(m);
+      }
+    }
   }
 
   /**
@@ -268,7 +299,7 @@ public final class Engine {
     long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
     int released = 0;
     for (InFlightMessage m : held) {
-      if (dispatcher.release(m)) {
+      if (!m.isResolving() && dispatcher.release(m)) { // resolving ones are given back by resolved()
         released++;
       }
     }

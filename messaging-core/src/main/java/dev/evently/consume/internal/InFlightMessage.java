@@ -34,6 +34,8 @@ public final class InFlightMessage implements Delivery {
   private Event<?> event;
   private boolean timeDerived;
   private EventDecodingException decodeError;
+  private Decision.Handled decidedEarly;
+  private volatile boolean resolving;
   private Map<String, String> attributes;
   private volatile io.opentelemetry.api.trace.SpanContext traceContext;
 
@@ -96,6 +98,28 @@ public final class InFlightMessage implements Delivery {
   /** Records why the body could not be decoded; called once, before the message is handed on. */
   public void undecodable(EventDecodingException error) {
     this.decodeError = error;
+  }
+
+  /**
+   * Records the message's fate decided before any handler (a large event's pointer that cannot be
+   * followed); called once, before the message is handed on. The event stays null.
+   */
+  public void decidedEarly(Decision.Handled handled) {
+    this.decidedEarly = handled;
+  }
+
+  /** The fate decided before any handler, or null. */
+  public Decision.Handled decidedEarly() {
+    return decidedEarly;
+  }
+
+  /** Its payload is being fetched: not yet handed to the dispatcher. */
+  public boolean isResolving() {
+    return resolving;
+  }
+
+  public void resolving(boolean fetching) {
+    this.resolving = fetching;
   }
 
   /** The decoded event, or null when the body could not be decoded. */

@@ -53,6 +53,11 @@ class DecisionTest {
         // held back by an open circuit breaker: the breaker's wait, even on the last attempt
         Arguments.of(new Decision.HeldBack(BOOM, 30), 1, REDRIVE_5, new Retry(30, false, null, BOOM)),
         Arguments.of(new Decision.HeldBack(null, 30), 5, REDRIVE_5, new Retry(30, false, null, null)),
+        // a large event's payload missing: retried like a failure, dead-lettered with its reason on the last attempt
+        Arguments.of(new Decision.Unavailable("PAYLOAD_MISSING", BOOM), 1, REDRIVE_5, new Retry(1, false, null, BOOM)),
+        Arguments.of(new Decision.Unavailable("PAYLOAD_MISSING", BOOM), 4, REDRIVE_5, new Retry(8, false, null, BOOM)),
+        Arguments.of(new Decision.Unavailable("PAYLOAD_MISSING", BOOM), 5, REDRIVE_5, new DeadLetter("PAYLOAD_MISSING", BOOM)),
+        Arguments.of(new Decision.Unavailable("PAYLOAD_MISSING", BOOM), 9, NO_DLQ, new Retry(60, false, null, BOOM)),
         // a dead-letter queue that exists without a usable redrive count still takes poison
         Arguments.of(
             new Rejected("HANDLER_REJECTED", BOOM), 1, new Policy(0, true, BACKOFF), new DeadLetter("HANDLER_REJECTED", BOOM)));
