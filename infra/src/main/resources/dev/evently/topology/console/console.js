@@ -37,7 +37,7 @@ async function api(path, body) {
 }
 
 // ---- graph ---------------------------------------------------------------------------------
-const W = 190, H = 46, GAP = 50, ROW = 62, TOP = 30;
+const W = 190, H = 46, GAP = 50, ROW = 80, TOP = 30;
 function summarize(policy) {
   if (!policy) return 'no filter: everything';
   try {
@@ -60,6 +60,11 @@ function node(g, kind, id, x, y, title, sub, tooltip) {
 function edge(g, a, b, cls) {
   const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2, mx = (x1 + x2) / 2;
   g.append(svg('path', { d: `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`, class: cls || '' }));
+}
+// queue -> consumer passes the DLQ column: dip under it instead of through it
+function edgeBelow(g, a, b) {
+  const x1 = a.x + W, y1 = a.y + H - 8, x2 = b.x, y2 = b.y + H - 8;
+  g.append(svg('path', { d: `M${x1},${y1} C${x1 + 70},${y1 + 40} ${x2 - 70},${y2 + 40} ${x2},${y2}`, class: 'consumes' }));
 }
 function renderGraph(t) {
   const g = document.getElementById('graph');
@@ -87,7 +92,7 @@ function renderGraph(t) {
   pubs.forEach(s => s.publishes.forEach(tp => pos['topic:' + tp] && edge(edges, pos['pub:' + s.name], pos['topic:' + tp])));
   subs.forEach((s, i) => { edge(edges, pos['topic:' + s.topic], pos['sub:' + i]); edge(edges, pos['sub:' + i], pos['queue:' + s.queue]); });
   withDlq.forEach(q => edge(edges, pos['queue:' + q.name], pos['dlq:' + q.dlq], 'dead'));
-  t.queues.forEach(q => pos['con:' + q.service] && edge(edges, pos['queue:' + q.name], pos['con:' + q.service]));
+  t.queues.forEach(q => pos['con:' + q.service] && edgeBelow(edges, pos['queue:' + q.name], pos['con:' + q.service]));
   g.setAttribute('width', col(6)); g.setAttribute('height', height + 10);
   g.setAttribute('viewBox', `0 0 ${col(6)} ${height + 10}`);
 }
