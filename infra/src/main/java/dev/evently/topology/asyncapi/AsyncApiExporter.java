@@ -77,7 +77,7 @@ public final class AsyncApiExporter {
     components.putObject("messageTraits").set("CloudEvent", cloudEventTrait());
 
     schemas.set("CloudEventAttributes", cloudEventAttributes(json));
-    RecordSchemas records = new RecordSchemas(json);
+    RecordSchemas records = new RecordSchemas();
     for (Map.Entry<String, Class<? extends Record>> t : types.entrySet()) {
       String key = messageKey(t.getKey());
       schemas.set(key, records.schema(t.getValue()));

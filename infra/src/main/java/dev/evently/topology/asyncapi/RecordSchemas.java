@@ -1,147 +1,54 @@
 package dev.evently.topology.asyncapi;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.lang.reflect.GenericArrayType;
-import java.lang.reflect.ParameterizedType;
+import com.github.victools.jsonschema.generator.Option;
+import com.github.victools.jsonschema.generator.OptionPreset;
+import com.github.victools.jsonschema.generator.SchemaGenerator;
+import com.github.victools.jsonschema.generator.SchemaGeneratorConfigBuilder;
+import com.github.victools.jsonschema.generator.SchemaKeyword;
+import com.github.victools.jsonschema.generator.SchemaVersion;
+import com.github.victools.jsonschema.generator.impl.PropertySortUtils;
 import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.net.URI;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZonedDateTime;
-import java.util.ArrayDeque;
-import java.util.Collection;
-import java.util.Deque;
-import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
- * The JSON Schema (draft 07) of a Java record as {@code EventCodec} reads and writes it with
- * Jackson: an object with one property per component, every component required except {@link
- * Optional} ones, other members allowed (producers may add fields). Supported component types:
- * strings, numbers (primitive, boxed, {@link BigDecimal}, {@link BigInteger}), booleans, enums,
- * {@link Instant} and other date-times, {@link LocalDate}, {@link UUID}, {@link URI}, arrays and
- * collections, maps with string keys, {@link Optional} and nested records (inlined). Anything else
- * is refused with an {@link IllegalArgumentException} naming the component. Pure and thread-safe.
+ * The JSON Schema (draft 07) of an event record's data as {@code EventCodec} reads and writes it with
+ * Jackson, made by victools' jsonschema-generator: an object with one property per record component,
+ * in declaration order, every component required except {@link Optional} ones (the codec refuses
+ * an event that lacks one), other members allowed (producers may add fields). Nested types are
+ * inlined, {@code Optional<T>} is described as {@code T}, date-times carry {@code format}. The
+ * schema has no {@code $schema} member, so that it can be embedded in another document.
+ * Thread-safe.
  */
 public final class RecordSchemas {
-  private final ObjectMapper json;
+  private final SchemaGenerator generator;
 
-  public RecordSchemas(ObjectMapper json) {
-    this.json = json;
+  public RecordSchemas() {
+    SchemaGeneratorConfigBuilder config = new SchemaGeneratorConfigBuilder(SchemaVersion.DRAFT_7, OptionPreset.PLAIN_JSON)
+        .with(Option.FLATTENED_OPTIONALS, Option.INLINE_ALL_SCHEMAS, Option.EXTRA_OPEN_API_FORMAT_VALUES)
+        .without(Option.SCHEMA_VERSION_INDICATOR);
+    config.forTypesInGeneral().withPropertySorter(PropertySortUtils.SORT_PROPERTIES_FIELDS_BEFORE_METHODS);
+    // nested records too: every component but an Optional is required
+    config.forFields().withRequiredCheck(f -> f.getDeclaringType().getErasedType().isRecord()
+        && f.getType() != null && f.getType().getErasedType() != Optional.class);
+    this.generator = new SchemaGenerator(config.build());
   }
 
-  /** The schema of {@code type}. */
+  /** The schema of {@code type}, titled with its simple name. */
   public ObjectNode schema(Class<? extends Record> type) {
-    return record(type, new ArrayDeque<>());
-  }
-
-  private ObjectNode record(Class<?> type, Deque<Class<?>> path) {
-    if (path.contains(type)) {
-      throw new IllegalArgumentException("record " + type.getName() + " contains itself; recursive records are not supported");
-    }
-    path.push(type);
-    ObjectNode schema = json.createObjectNode().put("type", "object").put("title", type.getSimpleName());
-    ObjectNode properties = schema.putObject("properties");
-    var required = schema.putArray("required");
+    ObjectNode generated = generator.generateSchema(type);
+    ObjectNode schema = generated.objectNode().put("type", "object").put("title", type.getSimpleName());
+    JsonNode properties = generated.path(SchemaKeyword.TAG_PROPERTIES.forVersion(SchemaVersion.DRAFT_7));
+    ObjectNode ordered = schema.putObject("properties");
+    ArrayNode required = schema.putArray("required");
     for (RecordComponent c : type.getRecordComponents()) {
-      Type t = c.getGenericType();
-      boolean optional = c.getType() == Optional.class;
-      if (optional) {
-        t = argument(t, 0, type, c.getName());
-      } else {
+      ordered.set(c.getName(), properties.path(c.getName()).deepCopy());
+      if (c.getType() != Optional.class) {
         required.add(c.getName());
       }
-      properties.set(c.getName(), of(t, path, type.getSimpleName() + "." + c.getName()));
     }
-    path.pop();
     return schema;
-  }
-
-  private ObjectNode of(Type type, Deque<Class<?>> path, String field) {
-    if (type instanceof GenericArrayType a) {
-      return array(of(a.getGenericComponentType(), path, field + "[]"));
-    }
-    if (type instanceof ParameterizedType p) {
-      Class<?> raw = (Class<?>) p.getRawType();
-      if (Collection.class.isAssignableFrom(raw)) {
-        return array(of(p.getActualTypeArguments()[0], path, field + "[]"));
-      }
-      if (Map.class.isAssignableFrom(raw) && p.getActualTypeArguments()[0] == String.class) {
-        ObjectNode map = json.createObjectNode().put("type", "object");
-        map.set("additionalProperties", of(p.getActualTypeArguments()[1], path, field + "{}"));
-        return map;
-      }
-      if (raw == Optional.class) {
-        return of(p.getActualTypeArguments()[0], path, field);
-      }
-      throw unsupported(field, raw);
-    }
-    if (!(type instanceof Class<?> c)) {
-      throw unsupported(field, null);
-    }
-    ObjectNode s = json.createObjectNode();
-    if (c == String.class || c == char.class || c == Character.class) {
-      return s.put("type", "string");
-    }
-    if (c == boolean.class || c == Boolean.class) {
-      return s.put("type", "boolean");
-    }
-    if (c == int.class || c == Integer.class || c == long.class || c == Long.class || c == short.class
-        || c == Short.class || c == byte.class || c == Byte.class || c == BigInteger.class) {
-      return s.put("type", "integer");
-    }
-    if (c == double.class || c == Double.class || c == float.class || c == Float.class || c == BigDecimal.class) {
-      return s.put("type", "number");
-    }
-    if (c == Instant.class || c == OffsetDateTime.class || c == ZonedDateTime.class) {
-      return s.put("type", "string").put("format", "date-time");
-    }
-    if (c == LocalDate.class) {
-      return s.put("type", "string").put("format", "date");
-    }
-    if (c == UUID.class) {
-      return s.put("type", "string").put("format", "uuid");
-    }
-    if (c == URI.class) {
-      return s.put("type", "string").put("format", "uri");
-    }
-    if (c.isEnum()) {
-      var values = s.put("type", "string").putArray("enum");
-      for (Object constant : c.getEnumConstants()) {
-        values.add(((Enum<?>) constant).name());
-      }
-      return s;
-    }
-    if (c.isArray()) {
-      return array(of(c.getComponentType(), path, field + "[]"));
-    }
-    if (c.isRecord()) {
-      return record(c, path);
-    }
-    throw unsupported(field, c);
-  }
-
-  private ObjectNode array(ObjectNode items) {
-    ObjectNode a = json.createObjectNode().put("type", "array");
-    a.set("items", items);
-    return a;
-  }
-
-  private static Type argument(Type type, int index, Class<?> owner, String component) {
-    if (type instanceof ParameterizedType p) {
-      return p.getActualTypeArguments()[index];
-    }
-    throw unsupported(owner.getSimpleName() + "." + component, null);
-  }
-
-  private static IllegalArgumentException unsupported(String field, Class<?> type) {
-    return new IllegalArgumentException("field '" + field + "': no JSON Schema for type "
-        + (type == null ? "(generic)" : type.getName()));
   }
 }

@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,11 +94,18 @@ class AsyncApiExporterTest {
   }
 
   @Test
-  void recordSchemasRefuseTypesTheyCannotDescribeNamingTheField() {
-    record Odd(String name, Optional<Integer> count, List<Map<String, Thread>> things) {}
+  void recordSchemasDescribeOptionalsCollectionsEnumsAndTimes() {
+    enum Colour { RED, GREEN }
+    record Line(String sku, int quantity) {}
+    record Shipment(String id, Optional<String> note, List<Line> lines, Colour colour, Instant at, Map<String, Long> counts) {}
 
-    assertThatThrownBy(() -> new RecordSchemas(JSON).schema(Odd.class))
-        .hasMessage("field 'Odd.things[]{}': no JSON Schema for type java.lang.Thread");
+    assertThat(new RecordSchemas().schema(Shipment.class).toString()).isEqualTo("{\"type\":\"object\",\"title\":\"Shipment\","
+        + "\"properties\":{\"id\":{\"type\":\"string\"},\"note\":{\"type\":[\"string\",\"null\"]},"
+        + "\"lines\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"sku\":{\"type\":\"string\"},"
+        + "\"quantity\":{\"type\":\"integer\",\"format\":\"int32\"}},\"required\":[\"sku\",\"quantity\"]}},\"colour\":{\"type\":\"string\",\"enum\":[\"RED\",\"GREEN\"]},"
+        + "\"at\":{\"type\":\"string\",\"format\":\"date-time\"},"
+        + "\"counts\":{\"type\":\"object\"}},"
+        + "\"required\":[\"id\",\"lines\",\"colour\",\"at\",\"counts\"]}");
   }
 
   private static Schema schema(String resource) throws IOException {
