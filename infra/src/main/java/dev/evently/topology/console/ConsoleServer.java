@@ -9,7 +9,6 @@ import dev.evently.topology.Naming;
 import dev.evently.topology.Topology;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +93,7 @@ public final class ConsoleServer implements AutoCloseable {
    * Starts a console on the given address ({@code port} 0: any free port).
    *
    * @param ages where oldest-message ages come from ({@link OldestMessageAges#NONE} for none)
-   * @throws UncheckedIOException when the port cannot be bound
+   * @throws IllegalStateException when the port cannot be bound (e.g. in use)
    */
   public static ConsoleServer start(SqsClient sqs, Topology topology, Naming naming, OldestMessageAges ages,
       InetAddress bind, int port) {
@@ -106,7 +105,8 @@ public final class ConsoleServer implements AutoCloseable {
       return new ConsoleServer(new ConsoleService(sqs, topology, naming, ages, Clock.systemUTC()), bind, port,
           Clock.systemUTC());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on port " + port, e);
+      throw new IllegalStateException("cannot listen on " + bind.getHostAddress() + ":" + port + " ("
+          + e.getClass().getSimpleName() + "); choose another --port", e);
     }
   }
 
@@ -139,10 +139,13 @@ public final class ConsoleServer implements AutoCloseable {
       } catch (ApiException e) {
         error(exchange, e);
       } catch (SdkException e) {
-        LOG.warn("console: AWS call failed for {} ({})", exchange.getRequestURI().getPath(), e.getClass().getSimpleName());
+        LOG.warn("console: AWS call failed ({})", e.getClass().getSimpleName());   // no path: it is request input
         error(exchange, new ApiException(502, null, "AWS call failed: " + e.getClass().getSimpleName()));
+      } catch (IllegalArgumentException e) {
+        // DeadLetters: the DLQ of the topology does not exist on the endpoint
+        error(exchange, ApiException.notFound("queue", "the dead-letter queue does not exist on the endpoint; run apply"));
       } catch (RuntimeException e) {
-        LOG.warn("console: request to {} failed ({})", exchange.getRequestURI().getPath(), e.getClass().getName());
+        LOG.warn("console: request failed ({})", e.getClass().getName());
         error(exchange, new ApiException(500, null, "internal error"));
       }
     }

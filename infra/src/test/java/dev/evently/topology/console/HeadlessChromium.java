@@ -31,6 +31,7 @@ final class HeadlessChromium {
       if (System.getenv("CI") != null) {
         Assertions.fail("CI must run the browser tests: " + missing);
       }
+      System.err.println("browser test skipped: " + missing);
       Assumptions.abort("browser test skipped: " + missing);
     }
     ChromeOptions options = new ChromeOptions();
