@@ -146,4 +146,19 @@ class ConsoleHttpIT {
     assertThat(body.body()).contains("secret-body-marker");
     assertThat(post("/api/dlqs/" + dlq + "/body", "{\"messageId\":\"other\"}").status()).isEqualTo(404);
   }
+
+  @Test
+  void purgeNeedsTheDlqsNameAsConfirmationAndEmptiesIt() throws IOException {
+    f.deadLetter("order-service-dlq", "dev.evently.saga.customer.credit-reserved", "UNKNOWN_TYPE");
+    String orderDlq = f.prefix + "order-service-dlq";
+    assertThat(post("/api/dlqs/" + orderDlq + "/purge", "{}").status()).isEqualTo(400);
+    assertThat(f.http("GET", "/api/dlqs/" + orderDlq + "/purge", null).status()).isEqualTo(405);
+    assertThat(f.depth("order-service-dlq")).isEqualTo(1);
+
+    Response r = post("/api/dlqs/" + orderDlq + "/purge", "{\"confirm\":\"" + orderDlq + "\"}");
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("{\"purgedApproximately\":1}");
+    assertThat(f.depth("order-service-dlq")).isZero();
+  }
 }
