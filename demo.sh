@@ -7,6 +7,7 @@
 # applies infra/topology.yaml, starts order-publisher and customer-subscriber as separate
 # processes, creates customers, places N orders (default 200), shows progress and ends with
 # a summary: outcomes, a credit consistency check per customer, DLQ depths and saga latency.
+# --keep-running leaves everything running and starts the ops console (infra.jar console), printing its URL.
 # --kill-subscriber SIGKILLs customer-subscriber halfway through and starts it again: nothing
 # may be lost. --traces runs the services with OpenTelemetry tracing into a small OTLP/HTTP
 # receiver and ends by printing one order's trace across both services as a waterfall.
@@ -20,7 +21,7 @@ KEEP_RUNNING=0
 ENDPOINT=""
 KILL_SUBSCRIBER=0
 TRACES=0
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --orders) ORDERS="${2:?--orders needs a number}"; shift 2 ;;
@@ -219,6 +220,15 @@ fi
 
 if [[ $KEEP_RUNNING -eq 1 ]]; then
   FINAL_STATUS=$DRIVER_STATUS   # Ctrl-C is the normal end here
+  CONSOLE_PORT=$(free_port)
+  java "${JVM[@]}" -jar infra/target/infra.jar console --port "$CONSOLE_PORT" >"$WORK/console.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do grep -q 'evently console on' "$WORK/console.log" 2>/dev/null && break; sleep 0.1; done
+  if grep -q 'evently console on' "$WORK/console.log"; then
+    say "ops console: http://127.0.0.1:$CONSOLE_PORT/ (topology, queue depths, DLQ peek/redrive/purge)"
+  else
+    echo "    the ops console did not start (log: $WORK/console.log)" >&2
+  fi
   say "services keep running: order-publisher http://127.0.0.1:$ORDER_PORT, customer-subscriber http://127.0.0.1:$CUSTOMER_PORT (Ctrl-C stops everything)"
   [[ -n "${AWS_ENDPOINT_URL:-}" ]] && echo "    AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL"
   while kill -0 "$ORDER_PID" 2>/dev/null; do sleep 1; done

@@ -20,7 +20,7 @@ import software.amazon.awssdk.regions.Region;
         + "CloudFormation, generate least-privilege IAM policies and repair dead-letter queues.%n"
         + "Endpoint, region and credentials come from the AWS SDK's chain (AWS_ENDPOINT_URL, AWS_REGION, ...).",
     subcommands = {TopologyCommands.Plan.class, TopologyCommands.Apply.class, TopologyCommands.Destroy.class,
-        TopologyCommands.Export.class, TopologyCommands.Policy.class, DlqCommands.class,
+        TopologyCommands.Export.class, TopologyCommands.Policy.class, DlqCommands.class, ConsoleCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:success; for plan: nothing would change", "1:error", "2:plan: there are changes"})

@@ -118,7 +118,7 @@ final class TopologyCommands {
   }
 
   @Command(name = "export", mixinStandardHelpOptions = true, description = "Export the topology for other tools.",
-      subcommands = Export.CloudFormation.class)
+      subcommands = {Export.CloudFormation.class, ExportAsyncApi.class})
   static final class Export implements Callable<Integer> {
     @Spec
     CommandSpec spec;
