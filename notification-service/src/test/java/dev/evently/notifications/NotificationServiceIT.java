@@ -92,7 +92,7 @@ class NotificationServiceIT {
 
       await("the duplicate was received and acknowledged").atMost(WAIT).untilAsserted(() ->
           assertThat(metric(base, "evently_consumer_succeeded_total")).isEqualTo(5.0));
-      assertThat(fixtures.approximateDepth(queueUrl)).isZero();
+      await("every message deleted").atMost(WAIT).untilAsserted(() -> assertThat(fixtures.messagesIn(queueUrl)).isZero());
       assertThat(get(base + "/orders/it-o-1/timeline").path("events")).hasSize(2);
       HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
           HttpResponse.BodyHandlers.ofString());
