@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# The evently demo: the order/credit saga between two services over SNS/SQS.
+# The evently demo: the order/credit saga between two services over SNS/SQS, and a third
+# service reading both topics (SNS fan-out).
 #
 #   ./demo.sh [--orders N] [--keep-running] [--endpoint URL] [--kill-subscriber] [--traces]
 #
 # Builds what is missing, starts moto_server (unless --endpoint names LocalStack or AWS),
-# applies infra/topology.yaml, starts order-publisher and customer-subscriber as separate
-# processes, creates customers, places N orders (default 200), shows progress and ends with
-# a summary: outcomes, a credit consistency check per customer, DLQ depths and saga latency.
+# applies infra/topology.yaml, starts order-publisher, customer-subscriber and
+# notification-service as separate processes, creates customers, places N orders (default
+# 200), shows progress and ends with a summary: outcomes, a credit consistency check per
+# customer, the fan-out (events published per topic, received per queue), every order's
+# timeline and notification, DLQ depths and saga latency.
 # --keep-running leaves everything running and starts the ops console (infra.jar console), printing its URL.
 # --kill-subscriber SIGKILLs customer-subscriber halfway through and starts it again: nothing
 # may be lost. --traces runs the services with OpenTelemetry tracing into a small OTLP/HTTP
@@ -21,7 +24,7 @@ KEEP_RUNNING=0
 ENDPOINT=""
 KILL_SUBSCRIBER=0
 TRACES=0
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --orders) ORDERS="${2:?--orders needs a number}"; shift 2 ;;
@@ -92,7 +95,7 @@ wait_healthy() { # name pid url log
 
 # 1. Build what is missing or older than its sources.
 JARS=(infra/target/infra.jar order-publisher/target/order-publisher.jar customer-subscriber/target/customer-subscriber.jar
-  otlp-receiver/target/otlp-receiver.jar)
+  notification-service/target/notification-service.jar otlp-receiver/target/otlp-receiver.jar)
 stale=0
 for jar in "${JARS[@]}"; do
   if [[ ! -f "$jar" ]] || [[ -n $(find pom.xml ./*/pom.xml ./*/src/main -newer "$jar" -type f -print -quit 2>/dev/null) ]]; then
@@ -101,7 +104,7 @@ for jar in "${JARS[@]}"; do
 done
 if [[ $stale -eq 1 ]]; then
   say "building (./mvnw -B -q -DskipTests package)"
-  ./mvnw -B -q -DskipTests package -pl infra,order-publisher,customer-subscriber,otlp-receiver -am
+  ./mvnw -B -q -DskipTests package -pl infra,order-publisher,customer-subscriber,notification-service,otlp-receiver -am
 fi
 
 # 2. The SNS/SQS endpoint.
@@ -147,13 +150,19 @@ fi
 # 5. The services, each with its own fresh H2 database under the work dir.
 ORDER_PORT=$(free_port)
 CUSTOMER_PORT=$(free_port)
+NOTIFICATION_PORT=$(free_port)
 start_customer() {
   mkdir -p "$WORK/customer"
   (cd "$WORK/customer" && HTTP_PORT=$CUSTOMER_PORT exec java "${JVM[@]}" -jar "$ROOT/customer-subscriber/target/customer-subscriber.jar" >>"$WORK/customer-subscriber.log" 2>&1) &
   CUSTOMER_PID=$!
   PIDS+=($CUSTOMER_PID)
 }
-say "starting order-publisher (:$ORDER_PORT) and customer-subscriber (:$CUSTOMER_PORT)"
+say "starting order-publisher (:$ORDER_PORT), customer-subscriber (:$CUSTOMER_PORT) and notification-service (:$NOTIFICATION_PORT)"
+# notification-service (Spring Boot) starts slowest: first, so the three start-ups overlap
+mkdir -p "$WORK/notification"
+(cd "$WORK/notification" && HTTP_PORT=$NOTIFICATION_PORT exec java "${JVM[@]}" -jar "$ROOT/notification-service/target/notification-service.jar" >"$WORK/notification-service.log" 2>&1) &
+NOTIFICATION_PID=$!
+PIDS+=($NOTIFICATION_PID)
 mkdir -p "$WORK/order"
 (cd "$WORK/order" && HTTP_PORT=$ORDER_PORT exec java "${JVM[@]}" -jar "$ROOT/order-publisher/target/order-publisher.jar" >"$WORK/order-publisher.log" 2>&1) &
 ORDER_PID=$!
@@ -161,7 +170,8 @@ PIDS+=($ORDER_PID)
 start_customer
 wait_healthy order-publisher "$ORDER_PID" "http://127.0.0.1:$ORDER_PORT/health" "$WORK/order-publisher.log"
 wait_healthy customer-subscriber "$CUSTOMER_PID" "http://127.0.0.1:$CUSTOMER_PORT/health" "$WORK/customer-subscriber.log"
-say "both services healthy ($(( $(date +%s) - START )) s since the demo started); logs in $WORK"
+wait_healthy notification-service "$NOTIFICATION_PID" "http://127.0.0.1:$NOTIFICATION_PORT/health" "$WORK/notification-service.log"
+say "the three services are healthy ($(( $(date +%s) - START )) s since the demo started); logs in $WORK"
 
 # 6. The load, with live progress.
 say "running the saga with $ORDERS orders"
@@ -169,6 +179,7 @@ DRIVER_STATUS=0
 TRACE_ARGS=()
 [[ $TRACES -eq 1 ]] && TRACE_ARGS=(--trace-file "$WORK/traced-order")
 python3 demo/driver.py --order-url "http://127.0.0.1:$ORDER_PORT" --customer-url "http://127.0.0.1:$CUSTOMER_PORT" \
+  --notification-url "http://127.0.0.1:$NOTIFICATION_PORT" --restart-marker "$WORK/customer-restarted" \
   --orders "$ORDERS" --progress-file "$WORK/placed" "${TRACE_ARGS[@]}" &
 DRIVER_PID=$!
 if [[ $KILL_SUBSCRIBER -eq 1 ]]; then
@@ -183,6 +194,7 @@ if [[ $KILL_SUBSCRIBER -eq 1 ]]; then
   wait "$CUSTOMER_PID" 2>/dev/null || true
   sleep 1
   say "restarting customer-subscriber on the same database"
+  touch "$WORK/customer-restarted"
   start_customer
   wait_healthy customer-subscriber "$CUSTOMER_PID" "http://127.0.0.1:$CUSTOMER_PORT/health" "$WORK/customer-subscriber.log"
   say "customer-subscriber is back; the messages it held when killed return after the queue's visibility timeout (30 s)"
@@ -229,7 +241,7 @@ if [[ $KEEP_RUNNING -eq 1 ]]; then
   else
     echo "    the ops console did not start (log: $WORK/console.log)" >&2
   fi
-  say "services keep running: order-publisher http://127.0.0.1:$ORDER_PORT, customer-subscriber http://127.0.0.1:$CUSTOMER_PORT (Ctrl-C stops everything)"
+  say "services keep running: order-publisher http://127.0.0.1:$ORDER_PORT, customer-subscriber http://127.0.0.1:$CUSTOMER_PORT, notification-service http://127.0.0.1:$NOTIFICATION_PORT (Ctrl-C stops everything)"
   [[ -n "${AWS_ENDPOINT_URL:-}" ]] && echo "    AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL"
   while kill -0 "$ORDER_PID" 2>/dev/null; do sleep 1; done
 fi

@@ -5,6 +5,9 @@ Creates customers on customer-subscriber, places a stream of orders on order-pub
 (some over the limit, some for unknown customers, some cancelled), shows progress, waits
 until every order is final and the credit has converged, then prints a summary and checks
 that every customer's credit is consistent with the orders the order service approved.
+With --notification-url it also shows the SNS fan-out (events published per topic against
+events received per queue, from the services' /metrics) and checks that notification-service
+holds every order's complete timeline and exactly one notification per approved or rejected order.
 
 Exit status: 0 when everything is consistent, 1 otherwise.
 """
@@ -23,6 +26,11 @@ from datetime import datetime
 from decimal import Decimal
 
 FINAL = {"APPROVED", "REJECTED", "CANCELLED"}
+ORDER_CREATED = "dev.evently.saga.order.created"
+ORDER_CANCELLED = "dev.evently.saga.order.cancelled"
+CREDIT_RESERVED = "dev.evently.saga.customer.credit-reserved"
+CREDIT_FAILED = "dev.evently.saga.customer.credit-reservation-failed"
+REPLIES = {CREDIT_RESERVED, CREDIT_FAILED}
 
 
 def call(method, url, body=None, retry_for=30.0, idempotency_key=None, traceparent=None):
@@ -52,6 +60,28 @@ def call(method, url, body=None, retry_for=30.0, idempotency_key=None, tracepare
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def metrics(base_url):
+    """The samples of a service's Prometheus /metrics: {(name, frozenset of label pairs): value}."""
+    request = urllib.request.Request(base_url + "/metrics")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        text = response.read().decode()
+    samples = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#") or "{" not in line:
+            continue
+        name, rest = line.split("{", 1)
+        labels, value = rest.rsplit("} ", 1)
+        pairs = frozenset(tuple(p.split("=", 1)) for p in labels.replace('"', "").split(",") if "=" in p)
+        samples[(name, pairs)] = float(value.split()[0])
+    return samples
+
+
+def metric_sum(samples, name, **labels):
+    """The sum of a metric's samples whose labels include all of labels."""
+    wanted = set(labels.items())
+    return sum(v for (n, pairs), v in samples.items() if n == name and wanted <= set(pairs))
 
 
 def instant(text):
@@ -255,7 +285,8 @@ class Demo:
             time.sleep(0.5)
             self.refresh(everything=True)
             report = self.credit_report()
-        self.summary(report, time.monotonic() - started)
+        fanout = self.fanout_report() if self.args.notification_url else None
+        self.summary(report, time.monotonic() - started, fanout)
         if self.args.trace_file:
             self.write_traced_order()
         return 0 if not self.failures else 1
@@ -268,7 +299,109 @@ class Demo:
             with open(self.args.trace_file, "w") as f:
                 f.write(f"{orders[0]['orderId']} {orders[0]['traceId']} {orders[0].get('state')}\n")
 
-    def summary(self, report, elapsed):
+    def expected_timeline(self, order):
+        """Event types an order's timeline must hold once the saga settled, or None if unknown."""
+        state = order.get("state")
+        if state == "APPROVED":
+            return {ORDER_CREATED, CREDIT_RESERVED}
+        if state == "REJECTED":
+            return {ORDER_CREATED, CREDIT_FAILED}
+        if state == "CANCELLED":
+            return {ORDER_CREATED, ORDER_CANCELLED}   # plus one credit reply, either kind
+        return None
+
+    def timeline_problems(self, order, events):
+        types = [e["type"] for e in events]
+        expected = self.expected_timeline(order)
+        missing = sorted(expected - set(types))
+        problems = [f"no {t.rsplit('.', 1)[-1]}" for t in missing]
+        replies = [t for t in types if t in REPLIES]
+        if len(replies) != 1:
+            problems.append(f"{len(replies)} credit replies")
+        if len(set(e["eventId"] for e in events)) != len(events):
+            problems.append("an event twice")
+        times = [instant(e["time"]) for e in events]
+        if times != sorted(times):
+            problems.append("not ordered by time")
+        return problems
+
+    def fanout_report(self):
+        """Waits (up to 60 s) until notification-service holds every final order's complete timeline,
+        then reads the notifications and every service's counters."""
+        base = self.args.notification_url
+        orders = [o for o in self.orders.values() if o.get("state") in FINAL]
+        incomplete = {o["orderId"]: ["not checked"] for o in orders}
+        deadline = time.monotonic() + 60
+        while incomplete and time.monotonic() < deadline:
+            for order_id in list(incomplete):
+                status, body = call("GET", f"{base}/orders/{order_id}/timeline")
+                events = body.get("events", []) if status == 200 else []
+                problems = ["no timeline"] if status == 404 else self.timeline_problems(self.orders[order_id], events)
+                if problems:
+                    incomplete[order_id] = problems
+                else:
+                    del incomplete[order_id]
+            if incomplete:
+                time.sleep(0.5)
+        notified = {}
+        for customer in sorted(set(o["customerId"] for o in orders)):
+            status, body = call("GET", f"{base}/customers/{customer}/notifications")
+            for n in body.get("notifications", []) if status == 200 else []:
+                notified.setdefault(n["orderId"], []).append(n["kind"])
+        return {"incomplete": incomplete, "notified": notified, "checked": len(orders),
+                "orders": metrics(self.args.order_url), "customers": metrics(self.args.customer_url),
+                "notifications": metrics(base)}
+
+    def fanout_summary(self, fanout):
+        o, c, n = fanout["orders"], fanout["customers"], fanout["notifications"]
+        restarted = self.args.restart_marker and os.path.exists(self.args.restart_marker)
+        published = {"order-events": metric_sum(o, "evently_publish_published_total", topic="order-events"),
+                     "customer-events": metric_sum(c, "evently_publish_published_total", topic="customer-events")}
+        queues = [("order-service", o, ["customer-events"]), ("customer-service", c, ["order-events"]),
+                  ("notification-service", n, ["order-events", "customer-events"])]
+        self.log("fan-out            published per topic (publishers' evently_publish_published_total):")
+        for topic, count in published.items():
+            readers = [q for q, _, topics in queues if topic in topics]
+            self.log(f"  {topic:<16} {count:6.0f} events -> {' and '.join(readers)}")
+        self.log("                   received per queue (consumers' evently_consumer_received/succeeded_total):")
+        for queue, samples, topics in queues:
+            received = metric_sum(samples, "evently_consumer_received_total")
+            succeeded = metric_sum(samples, "evently_consumer_succeeded_total")
+            expected = sum(published[t] for t in topics)
+            self.log(f"  {queue:<20} received {received:6.0f}  succeeded {succeeded:6.0f}  "
+                     f"(published to {' + '.join(topics)}: {expected:.0f})")
+            if not restarted and succeeded < expected:
+                self.failures.append(f"{queue} succeeded {succeeded:.0f} events, {expected:.0f} were published to it")
+        if restarted:
+            self.log("                   (customer-subscriber was restarted: its counters start at the restart)")
+        incomplete = fanout["incomplete"]
+        self.log(f"timelines          {fanout['checked'] - len(incomplete)}/{fanout['checked']} complete "
+                 f"(OrderCreated + one credit reply, + OrderCancelled if cancelled; by event time)")
+        for order_id, problems in sorted(incomplete.items())[:10]:
+            self.log(f"  BAD {order_id}  {self.orders[order_id].get('state')}: {', '.join(problems)}")
+        if incomplete:
+            self.failures.append(f"{len(incomplete)} order(s) with an incomplete timeline")
+        notified = fanout["notified"]
+        wrong = []
+        for order in self.orders.values():
+            kinds = notified.get(order["orderId"], [])
+            want = {"APPROVED": ["ORDER_APPROVED"], "REJECTED": ["ORDER_REJECTED"]}.get(order.get("state"))
+            if want is not None and kinds != want:
+                wrong.append(f"{order['orderId']} {order.get('state')}: notified {kinds or 'nothing'}")
+            elif len(kinds) > 1:
+                wrong.append(f"{order['orderId']} {order.get('state')}: notified {kinds}")
+        sent = sum(len(k) for k in notified.values())
+        approved_then_cancelled = sum(1 for o in self.orders.values() if o.get("state") == "CANCELLED"
+                                      and notified.get(o["orderId"]) == ["ORDER_APPROVED"])
+        self.log(f"notifications      {sent} sent, none twice: every approved and every rejected order's "
+                 f"({sum(k == ['ORDER_APPROVED'] for k in notified.values())} approvals, of which "
+                 f"{approved_then_cancelled} cancelled later; {sum(k == ['ORDER_REJECTED'] for k in notified.values())} rejections)")
+        for w in wrong[:10]:
+            self.log(f"  BAD {w}")
+        if wrong:
+            self.failures.append(f"{len(wrong)} order(s) with a missing, wrong or duplicated notification")
+
+    def summary(self, report, elapsed, fanout=None):
         orders = list(self.orders.values())
         c = self.counts()
         reasons = {}
@@ -307,6 +440,8 @@ class Demo:
         self.log(f"saga latency       p50 {percentile(latencies, 50):.0f} ms  p99 {percentile(latencies, 99):.0f} ms  "
                  f"max {max(latencies) if latencies else float('nan'):.0f} ms  "
                  f"(order placed -> APPROVED/REJECTED, {len(latencies)} orders)")
+        if fanout is not None:
+            self.fanout_summary(fanout)
         if self.failures:
             self.log("INCONSISTENT:")
             for failure in self.failures[:20]:
@@ -319,6 +454,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--order-url", required=True)
     parser.add_argument("--customer-url", required=True)
+    parser.add_argument("--notification-url", default=None,
+                        help="notification-service: show the fan-out and check every order's timeline")
+    parser.add_argument("--restart-marker", default=None,
+                        help="a file that exists once customer-subscriber was restarted (its counters reset)")
     parser.add_argument("--orders", type=int, default=200)
     parser.add_argument("--customers", type=int, default=12)
     parser.add_argument("--concurrency", type=int, default=8)

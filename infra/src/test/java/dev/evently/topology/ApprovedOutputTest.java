@@ -22,13 +22,13 @@ class ApprovedOutputTest {
   private static final Topology FIFO_KMS = TopologyLoader.load(Path.of("src/test/resources/good/fifo-kms.yaml"));
 
   @ParameterizedTest
-  @ValueSource(strings = {"customer-service", "order-service"})
+  @ValueSource(strings = {"customer-service", "order-service", "notification-service"})
   void queuePolicyOfShippedQueue(String queue) {
     Approvals.verify("queue-policy-" + queue + ".json", Json.pretty(queuePolicy(SHIPPED, queue)));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"customer-service", "order-service"})
+  @ValueSource(strings = {"customer-service", "order-service", "notification-service"})
   void iamPolicyOfShippedService(String service) {
     Approvals.verify("iam-" + service + ".json", new IamPolicyGenerator(SHIPPED, Naming.NONE, ACCOUNT).json(service));
   }
@@ -62,7 +62,7 @@ class ApprovedOutputTest {
       }
     }
     List<JsonNode> shipped = resources(new CloudFormationExporter(SHIPPED, Naming.NONE).template(), "AWS::SQS::Queue");
-    assertThat(shipped).hasSize(4)
+    assertThat(shipped).hasSize(6)
         .allSatisfy(q -> assertThat(q.at("/Properties/SqsManagedSseEnabled").asBoolean()).isTrue());
   }
 

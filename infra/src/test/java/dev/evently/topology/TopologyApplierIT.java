@@ -59,7 +59,9 @@ class TopologyApplierIT {
         "+ create queue " + p + "customer-service\n",
         "+ create queue policy " + p + "customer-service\n",
         "+ create subscription " + p + "order-events -> " + p + "customer-service\n",
-        "Plan: 10 to create, 0 to update, 0 to delete.");
+        "+ create subscription " + p + "order-events -> " + p + "notification-service\n",
+        "+ create subscription " + p + "customer-events -> " + p + "notification-service\n",
+        "Plan: 15 to create, 0 to update, 0 to delete.");
     Plan applied = applier.apply();
     assertThat(applied.changes()).isEqualTo(initial.changes());
 
@@ -82,13 +84,14 @@ class TopologyApplierIT {
     assertCustomerServiceQueueIsWired(60);
 
     Plan destroyed = changedApplier.destroy();
-    assertThat(destroyed.count(Change.Action.DELETE)).isEqualTo(8);
-    for (String queue : List.of("customer-service", "customer-service-dlq", "order-service", "order-service-dlq")) {
+    assertThat(destroyed.count(Change.Action.DELETE)).isEqualTo(12);
+    for (String queue : List.of("customer-service", "customer-service-dlq", "order-service", "order-service-dlq",
+        "notification-service", "notification-service-dlq")) {
       assertThat(queueExists(p + queue)).as("queue %s", queue).isFalse();
     }
     assertThat(sns.listTopicsPaginator(r -> {}).topics()).noneMatch(t -> t.topicArn().contains(":" + p));
     assertThat(changedApplier.planDestroy().isEmpty()).isTrue();
-    assertThat(changedApplier.plan().count(Change.Action.CREATE)).isEqualTo(10);
+    assertThat(changedApplier.plan().count(Change.Action.CREATE)).isEqualTo(15);
   }
 
   @Test
@@ -221,7 +224,11 @@ class TopologyApplierIT {
     assertThat(statement.at("/Condition/ArnEquals/aws:SourceArn").asText()).isEqualTo(topicArn(p + "order-events"));
     assertThat(statement.get("Resource").asText()).isEqualTo(a.get(QueueAttributeName.QUEUE_ARN));
 
-    var subscription = sns.listSubscriptionsByTopic(r -> r.topicArn(topicArn(p + "order-events"))).subscriptions();
+    // fan-out: order-events reaches the customer and the notification services' queues
+    var subscriptions = sns.listSubscriptionsByTopic(r -> r.topicArn(topicArn(p + "order-events"))).subscriptions();
+    assertThat(subscriptions).extracting(s -> s.endpoint().substring(s.endpoint().lastIndexOf(':') + 1))
+        .containsExactlyInAnyOrder(p + "customer-service", p + "notification-service");
+    var subscription = subscriptions.stream().filter(s -> s.endpoint().endsWith(":" + p + "customer-service")).toList();
     assertThat(subscription).singleElement().satisfies(s -> {
       Map<String, String> sa = sns.getSubscriptionAttributes(r -> r.subscriptionArn(s.subscriptionArn())).attributes();
       assertThat(sa).containsEntry("RawMessageDelivery", "true");

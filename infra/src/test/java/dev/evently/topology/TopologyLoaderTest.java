@@ -33,6 +33,16 @@ class TopologyLoaderTest {
     assertThat(t.service("order-service").orElseThrow().publishes()).containsExactly("order-events");
     assertThat(t.service("customer-service").orElseThrow().publishes()).containsExactly("customer-events");
     assertThat(t.sourceOfDlq("order-service-dlq")).contains(order);
+    // fan-out: each topic reaches two queues; the notification service reads both topics
+    QueueSpec notification = t.queue("notification-service").orElseThrow();
+    assertThat(notification.subscriptions()).extracting(SubscriptionSpec::topic).containsExactly("order-events", "customer-events");
+    assertThat(notification.subscriptions()).allMatch(SubscriptionSpec::rawDelivery);
+    assertThat(notification.dlq().orElseThrow().name()).isEqualTo("notification-service-dlq");
+    assertThat(t.service("notification-service").orElseThrow().publishes()).isEmpty();
+    for (String topic : t.topics().keySet()) {
+      assertThat(t.queues().stream().filter(q -> q.subscriptions().stream().anyMatch(s -> s.topic().equals(topic))))
+          .as("queues subscribed to %s", topic).hasSize(2);
+    }
   }
 
   @Test

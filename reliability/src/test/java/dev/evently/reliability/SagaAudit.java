@@ -24,7 +24,9 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * amount; every customer's available credit equal to its limit minus its APPROVED orders; exactly
  * one OrderCreated per order and exactly one credit reply per order in the outboxes, all
  * published; each service's dedup table holding each consumed event exactly once, completed; no
- * order the clients were told about missing; nothing dead-lettered. Violations are collected, not thrown one by one.
+ * order the clients were told about missing; nothing dead-lettered. With notification-service
+ * running: every order's timeline complete (each of its events exactly once) and exactly one
+ * notification per approved or rejected order, none twice. Violations are collected, not thrown one by one.
  */
 final class SagaAudit {
   private static final Set<String> REPLY_TYPES = Set.of(CustomerCreditReserved.TYPE, CustomerCreditReservationFailed.TYPE);
@@ -81,7 +83,8 @@ final class SagaAudit {
     return Postgres.count("SELECT count(*) FROM " + s.orderSchema + ".evently_outbox WHERE published_at IS NULL")
         + Postgres.count("SELECT count(*) FROM " + s.customerSchema + ".evently_outbox WHERE published_at IS NULL")
         + s.depth(SagaSystem.CUSTOMER_QUEUE)
-        + s.depth(SagaSystem.ORDER_QUEUE);
+        + s.depth(SagaSystem.ORDER_QUEUE)
+        + (s.notifications != null ? s.depth(SagaSystem.NOTIFICATION_QUEUE) : 0);
   }
 
   /**
@@ -90,7 +93,11 @@ final class SagaAudit {
    */
   static Report audit(SagaSystem s, Map<String, BigDecimal> customers, OrderTraffic.Result traffic) {
     List<String> v = new ArrayList<>();
-    for (String queue : List.of(SagaSystem.CUSTOMER_QUEUE, SagaSystem.ORDER_QUEUE)) {
+    List<String> queues = new ArrayList<>(List.of(SagaSystem.CUSTOMER_QUEUE, SagaSystem.ORDER_QUEUE));
+    if (s.notifications != null) {
+      queues.add(SagaSystem.NOTIFICATION_QUEUE);
+    }
+    for (String queue : queues) {
       for (Message m : s.drain(SagaSystem.dlq(queue))) {
         MessageAttributeValue reason = m.messageAttributes().get("dlq-reason");
         v.add("dead-lettered from " + queue + " after " + m.attributesAsStrings().get("ApproximateReceiveCount")
@@ -201,12 +208,61 @@ final class SagaAudit {
       }
     }
 
+    if (s.notifications != null) {
+      auditNotifications(s, v, orders.entrySet().stream()
+          .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().state())), orderEvents + replyEvents);
+    }
+
     List<Long> sagaMillis = Postgres.query("SELECT (EXTRACT(EPOCH FROM (updated_at - created_at)) * 1000)::bigint FROM "
         + s.orderSchema + ".orders WHERE state IN ('APPROVED', 'REJECTED') ORDER BY 1", rs -> rs.getLong(1));
     long createdDespiteError = Math.max(0, orders.size() - accepted.size());
     return new Report(byState, orders.size(), orderEvents, replyEvents, customerProcessed, orderProcessed, lost,
         createdDespiteError,
         appliedTwice, percentile(sagaMillis, 0.50), percentile(sagaMillis, 0.95), percentile(sagaMillis, 1.0), v);
+  }
+
+  /**
+   * notification-service after the saga settled: its timeline holds every emitted event once
+   * (the outboxes' {@code emitted} rows; also its dedup rows), each order's timeline is complete for
+   * its final state, and each APPROVED or REJECTED order has exactly its one notification.
+   */
+  private static void auditNotifications(SagaSystem s, List<String> v, Map<String, String> stateByOrder, long emitted) {
+    String n = s.notificationSchema;
+    long recorded = Postgres.count("SELECT count(*) FROM " + n + ".order_timeline");
+    if (recorded != emitted) {
+      v.add("notification-service's timelines hold " + recorded + " events, " + emitted + " were emitted");
+    }
+    processed(v, n, "notification-service", emitted);
+    Map<String, Map<String, Long>> typesByOrder = new HashMap<>();
+    Postgres.query("SELECT order_id, event_type, count(*) FROM " + n + ".order_timeline GROUP BY order_id, event_type",
+        rs -> typesByOrder.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), rs.getLong(3)));
+    Map<String, String> kinds = new HashMap<>();
+    Postgres.query("SELECT order_id, kind FROM " + n + ".notifications", rs -> kinds.put(rs.getString(1), rs.getString(2)));
+    long sent = Postgres.count("SELECT count(*) FROM " + n + ".notifications");
+    long distinctEvents = Postgres.count("SELECT count(DISTINCT event_id) FROM " + n + ".notifications");
+    if (sent != kinds.size() || sent != distinctEvents) {
+      v.add(sent + " notifications for " + kinds.size() + " orders from " + distinctEvents + " events: one was duplicated");
+    }
+    stateByOrder.forEach((id, state) -> {
+      Map<String, Long> types = typesByOrder.getOrDefault(id, Map.of());
+      long created = types.getOrDefault(OrderCreated.TYPE, 0L);
+      long cancelled = types.getOrDefault(OrderCancelled.TYPE, 0L);
+      long reserved = types.getOrDefault(CustomerCreditReserved.TYPE, 0L);
+      long failed = types.getOrDefault(CustomerCreditReservationFailed.TYPE, 0L);
+      boolean complete = created == 1 && reserved + failed == 1 && cancelled == (state.equals("CANCELLED") ? 1 : 0)
+          && (!state.equals("APPROVED") || reserved == 1) && (!state.equals("REJECTED") || failed == 1);
+      if (!complete) {
+        v.add("order " + id + " is " + state + " but its timeline holds " + types);
+      }
+      String expected = switch (state) {
+        case "APPROVED" -> "ORDER_APPROVED";
+        case "REJECTED" -> "ORDER_REJECTED";
+        default -> null;
+      };
+      if (expected != null && !expected.equals(kinds.get(id))) {
+        v.add("order " + id + " is " + state + " but its notification is " + kinds.get(id));
+      }
+    });
   }
 
   private static long duplicates(List<String> v, String schema, String where, String what) {

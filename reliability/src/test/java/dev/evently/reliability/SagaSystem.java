@@ -23,8 +23,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * The whole system of one scenario: the topology of {@code infra/topology.yaml} applied under a
  * unique prefix on the shared SNS/SQS backend, a PostgreSQL schema per service, and
- * order-publisher and customer-subscriber as separate processes. Optionally the services reach
- * SNS/SQS, or their databases, through a {@link TcpProxy} the scenario can cut.
+ * order-publisher and customer-subscriber as separate processes; notification-service too when
+ * the scenario asks for it ({@link Options#notifications()}: a third JVM, started only where it
+ * is audited). Optionally the services reach SNS/SQS, or their databases, through a {@link
+ * TcpProxy} the scenario can cut.
  *
  * <p>The services get a unique AWS secret key and database password: markers that must never show
  * up in their logs.
@@ -32,19 +34,28 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 final class SagaSystem implements AutoCloseable {
   static final String ORDER_QUEUE = "order-service";
   static final String CUSTOMER_QUEUE = "customer-service";
+  static final String NOTIFICATION_QUEUE = "notification-service";
   static final Duration HTTP_TIMEOUT = Duration.ofSeconds(20);
 
-  /** Which dependencies the services reach through a proxy. */
-  record Options(boolean awsProxy, boolean databaseProxy, Map<String, String> env) {
+  /**
+   * Which dependencies the services reach through a proxy, and whether notification-service runs
+   * (its queue fills unread otherwise: the topology subscribes it to both topics either way).
+   */
+  record Options(boolean awsProxy, boolean databaseProxy, Map<String, String> env, boolean notifications) {
     static final Options DIRECT = new Options(false, false);
 
     Options(boolean awsProxy, boolean databaseProxy) {
-      this(awsProxy, databaseProxy, Map.of());
+      this(awsProxy, databaseProxy, Map.of(), false);
     }
 
     /** Direct connections, and {@code env} added to both services' environment. */
     static Options withEnv(Map<String, String> env) {
-      return new Options(false, false, Map.copyOf(env));
+      return new Options(false, false, Map.copyOf(env), false);
+    }
+
+    /** These options with notification-service started too (direct connections, same env). */
+    Options withNotifications() {
+      return new Options(awsProxy, databaseProxy, env, true);
     }
   }
 
@@ -53,6 +64,8 @@ final class SagaSystem implements AutoCloseable {
   final Naming naming;
   final String orderSchema;
   final String customerSchema;
+  /** The notification service's schema, null unless {@link Options#notifications()}. */
+  final String notificationSchema;
   final String awsSecret;
   final String dbPassword;
   final Path logDir;
@@ -61,6 +74,8 @@ final class SagaSystem implements AutoCloseable {
   final TcpProxy customerDbProxy;
   final ServiceProcess orders;
   final ServiceProcess customers;
+  /** notification-service, null unless {@link Options#notifications()}. */
+  final ServiceProcess notifications;
   private final TopologyApplier topology;
   private final Map<String, String> queueUrls = new HashMap<>();
 
@@ -70,6 +85,7 @@ final class SagaSystem implements AutoCloseable {
     String schema = "rel_" + id.replace('-', '_');
     orderSchema = schema + "_orders";
     customerSchema = schema + "_customers";
+    notificationSchema = options.notifications() ? schema + "_notifications" : null;
     boolean realKeys = System.getenv("AWS_ACCESS_KEY_ID") != null;
     awsSecret = realKeys ? System.getenv("AWS_SECRET_ACCESS_KEY") : "secret-" + UUID.randomUUID();
     dbPassword = "pw-" + UUID.randomUUID();
@@ -80,6 +96,9 @@ final class SagaSystem implements AutoCloseable {
     topology.apply();
     Postgres.execute("CREATE SCHEMA " + orderSchema);
     Postgres.execute("CREATE SCHEMA " + customerSchema);
+    if (notificationSchema != null) {
+      Postgres.execute("CREATE SCHEMA " + notificationSchema);
+    }
     awsProxy = options.awsProxy() ? TcpProxy.start(aws.endpoint()) : null;
     orderDbProxy = options.databaseProxy() ? TcpProxy.start(Postgres.HOST, Postgres.PORT) : null;
     customerDbProxy = options.databaseProxy() ? TcpProxy.start(Postgres.HOST, Postgres.PORT) : null;
@@ -103,16 +122,31 @@ final class SagaSystem implements AutoCloseable {
     orderEnv.put("ORDER_QUEUE", naming.physical(ORDER_QUEUE));
     customers = new ServiceProcess("customer-subscriber", ServiceProcess.jar("customer-subscriber"), customerEnv, logDir);
     orders = new ServiceProcess("order-publisher", ServiceProcess.jar("order-publisher"), orderEnv, logDir);
+    if (notificationSchema != null) {
+      Map<String, String> notificationEnv = new HashMap<>(common);
+      notificationEnv.put("DATABASE_URL", Postgres.url(Postgres.PORT, notificationSchema, dbPassword));
+      notificationEnv.put("NOTIFICATION_QUEUE", naming.physical(NOTIFICATION_QUEUE));
+      notifications = new ServiceProcess("notification-service", ServiceProcess.jar("notification-service"),
+          notificationEnv, logDir);
+    } else {
+      notifications = null;
+    }
   }
 
-  /** Applies the topology, creates the schemas and starts both services (healthy on return). */
+  /** Applies the topology, creates the schemas and starts the services (healthy on return). */
   static SagaSystem start(String scenario, Options options) {
     SagaSystem system = new SagaSystem(scenario, options);
     try {
+      if (system.notifications != null) {
+        system.notifications.launch();   // the slowest to start: first
+      }
       system.customers.launch();
       system.orders.launch();
       system.customers.awaitHealthy();
       system.orders.awaitHealthy();
+      if (system.notifications != null) {
+        system.notifications.awaitHealthy();
+      }
       return system;
     } catch (RuntimeException | Error e) {
       system.close();
@@ -236,13 +270,16 @@ final class SagaSystem implements AutoCloseable {
     return found;
   }
 
-  /** Everything both services logged (all their incarnations). */
+  /** Everything the services logged (all their incarnations). */
   String logs() {
-    return orders.log() + customers.log();
+    return orders.log() + customers.log() + (notifications != null ? notifications.log() : "");
   }
 
   @Override
   public void close() {
+    if (notifications != null) {
+      notifications.close();
+    }
     customers.close();
     orders.close();
     for (TcpProxy proxy : new TcpProxy[] {awsProxy, orderDbProxy, customerDbProxy}) {
@@ -255,6 +292,9 @@ final class SagaSystem implements AutoCloseable {
     } finally {
       Postgres.execute("DROP SCHEMA IF EXISTS " + orderSchema + " CASCADE");
       Postgres.execute("DROP SCHEMA IF EXISTS " + customerSchema + " CASCADE");
+      if (notificationSchema != null) {
+        Postgres.execute("DROP SCHEMA IF EXISTS " + notificationSchema + " CASCADE");
+      }
     }
   }
 

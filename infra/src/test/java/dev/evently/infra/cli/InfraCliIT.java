@@ -49,10 +49,10 @@ class InfraCliIT {
   @Test
   void planExitsTwoWithChangesAndZeroWithoutAndShowsExactlyOneChangedAttribute() throws IOException {
     assertThat(infra("plan")).isEqualTo(2);
-    assertThat(out.toString()).endsWith("Plan: 11 to create, 0 to update, 0 to delete.\n");
+    assertThat(out.toString()).endsWith("Plan: 16 to create, 0 to update, 0 to delete.\n");
 
     assertThat(infra("apply")).isEqualTo(0);
-    assertThat(out.toString()).contains("+ create queue " + prefix + "customer-service\n").contains("+ create payload bucket " + prefix + "evently-payloads\n").endsWith("Applied 11 changes.\n");
+    assertThat(out.toString()).contains("+ create queue " + prefix + "customer-service\n").contains("+ create payload bucket " + prefix + "evently-payloads\n").endsWith("Applied 16 changes.\n");
     assertThat(infra("plan")).isEqualTo(0);
     assertThat(out.toString()).isEqualTo("No changes: the endpoint matches the topology.\n");
     assertThat(infra("apply")).isEqualTo(0);
@@ -64,19 +64,20 @@ class InfraCliIT {
     assertThat(out.toString()).isEqualTo(
         "~ update queue " + prefix + "order-service: RedrivePolicy.maxReceiveCount 5 -> 7\n"
             + "~ update queue " + prefix + "customer-service: RedrivePolicy.maxReceiveCount 5 -> 7\n"
-            + "Plan: 0 to create, 2 to update, 0 to delete.\n");
+            + "~ update queue " + prefix + "notification-service: RedrivePolicy.maxReceiveCount 5 -> 7\n"
+            + "Plan: 0 to create, 3 to update, 0 to delete.\n");
     assertThat(infraWith(changed, "apply")).isEqualTo(0);
     assertThat(infraWith(changed, "plan")).isEqualTo(0);
 
     assertThat(infra("destroy")).as("destroy without --yes").isEqualTo(1);
     assertThat(err.toString()).contains("repeat with --yes");
     assertThat(infra("plan")).as("nothing was deleted").isEqualTo(2);
-    assertThat(out.toString()).endsWith("Plan: 0 to create, 2 to update, 0 to delete.\n");
+    assertThat(out.toString()).endsWith("Plan: 0 to create, 3 to update, 0 to delete.\n");
     assertThat(infra("destroy", "--yes")).isEqualTo(0);
-    assertThat(out.toString()).endsWith("Deleted 8 resources.\n");
+    assertThat(out.toString()).endsWith("Deleted 12 resources.\n");
     assertThat(infra("plan")).isEqualTo(2);
     // the payload bucket stays: destroy never deletes data
-    assertThat(out.toString()).endsWith("Plan: 10 to create, 0 to update, 0 to delete.\n");
+    assertThat(out.toString()).endsWith("Plan: 15 to create, 0 to update, 0 to delete.\n");
   }
 
   @Test

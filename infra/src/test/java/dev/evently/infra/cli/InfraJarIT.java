@@ -35,7 +35,7 @@ class InfraJarIT {
 
     Result apply = run(backend, "apply", "--file", "topology.yaml", "--name-prefix", prefix);
     assertThat(apply.exit).as(apply.output).isEqualTo(0);
-    assertThat(apply.output).contains("+ create payload bucket " + prefix + "evently-payloads", "Applied 11 changes.");
+    assertThat(apply.output).contains("+ create payload bucket " + prefix + "evently-payloads", "Applied 16 changes.");
     Result plan = run(backend, "plan", "--file", "topology.yaml", "--name-prefix", prefix);
     assertThat(plan.exit).as(plan.output).isEqualTo(0);
     TopologyApplier.builder().topology(TopologyLoader.load(Path.of("topology.yaml"))).sqs(backend.sqs())

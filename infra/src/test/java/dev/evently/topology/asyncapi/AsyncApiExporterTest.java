@@ -54,7 +54,7 @@ class AsyncApiExporterTest {
     JsonNode doc = JSON.readTree(document);
 
     assertThat(doc.path("channels").fieldNames()).toIterable()
-        .containsExactly("order-events", "customer-events", "order-service", "customer-service");
+        .containsExactly("order-events", "customer-events", "order-service", "customer-service", "notification-service");
     assertThat(doc.at("/channels/order-events/messages").fieldNames()).toIterable()
         .containsExactly("OrderCreated", "OrderCancelled");
     assertThat(doc.at("/channels/order-service/messages").fieldNames()).toIterable()
@@ -63,7 +63,11 @@ class AsyncApiExporterTest {
         .isEqualTo(OrderCreated.TYPE);
     assertThat(doc.path("operations").fieldNames()).toIterable().containsExactly(
         "order-service_send_order-events", "order-service_receive_order-service",
-        "customer-service_send_customer-events", "customer-service_receive_customer-service");
+        "customer-service_send_customer-events", "customer-service_receive_customer-service",
+        "notification-service_receive_notification-service");
+    // fan-out: the notification service's queue takes every saga event from both topics
+    assertThat(doc.at("/channels/notification-service/messages").fieldNames()).toIterable()
+        .containsExactly("OrderCreated", "OrderCancelled", "CustomerCreditReserved", "CustomerCreditReservationFailed");
     assertThat(doc.at("/operations/customer-service_receive_customer-service/action").asText()).isEqualTo("receive");
     assertThat(doc.at("/operations/customer-service_receive_customer-service/messages/0/$ref").asText())
         .isEqualTo("#/channels/customer-service/messages/OrderCreated");

@@ -60,8 +60,8 @@ class ConsoleBrowserIT {
 
     wait.until(ExpectedConditions.presenceOfElementLocated(
         By.cssSelector("#graph g.topic[data-name='" + f.prefix + "order-events']")));
-    assertThat(browser.findElements(By.cssSelector("#graph g.queue"))).hasSize(2);
-    assertThat(browser.findElements(By.cssSelector("#graph g.dlq"))).hasSize(2);
+    assertThat(browser.findElements(By.cssSelector("#graph g.queue"))).hasSize(3);
+    assertThat(browser.findElements(By.cssSelector("#graph g.dlq"))).hasSize(3);
     assertThat(browser.findElements(By.cssSelector("#graph g.sub")).stream().map(e -> e.getAttribute("textContent")))
         .anyMatch(t -> t.contains("event-type") && t.contains("created"));
     wait.until(ExpectedConditions.textToBe(By.id("visible-" + dlq), "3"));

@@ -63,7 +63,8 @@ class DeadLettersIT {
     assertThat(deadLetters.list()).extracting(DlqStatus::dlq, DlqStatus::exists, DlqStatus::visible)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple(dlqName(), true, 5L),
-            org.assertj.core.groups.Tuple.tuple(dlqName().replace("customer-service", "order-service"), true, 0L));
+            org.assertj.core.groups.Tuple.tuple(dlqName().replace("customer-service", "order-service"), true, 0L),
+            org.assertj.core.groups.Tuple.tuple(dlqName().replace("customer-service", "notification-service"), true, 0L));
   }
 
   @Test
