@@ -1,5 +1,6 @@
 package dev.evently.infra.cli;
 
+import dev.evently.topology.dlq.Ages;
 import dev.evently.topology.dlq.DeadLetter;
 import dev.evently.topology.dlq.DeadLetters;
 import dev.evently.topology.dlq.DlqStatus;
@@ -11,10 +12,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -179,21 +178,13 @@ final class DlqCommands implements Callable<Integer> {
 
   /** An instant, a UTC date, or an age such as {@code 90m}, {@code 2h}, {@code 3d}, {@code PT2H}. */
   static final class SinceConverter implements ITypeConverter<Instant> {
-    private static final Pattern AGE = Pattern.compile("(\\d+)([smhd])");
 
     @Override
     public Instant convert(String value) {
       String v = value.trim();
-      Matcher age = AGE.matcher(v.toLowerCase(Locale.ROOT));
-      if (age.matches()) {
-        long n = Long.parseLong(age.group(1));
-        Duration d = switch (age.group(2)) {
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        };
-        return Instant.now().minus(d);
+      Optional<Duration> age = Ages.parse(v);
+      if (age.isPresent()) {
+        return Instant.now().minus(age.get());
       }
       try {
         if (v.startsWith("P") || v.startsWith("p")) {

@@ -3,8 +3,6 @@ package dev.evently.infra.cli;
 import dev.evently.saga.events.SagaEvents;
 import dev.evently.topology.asyncapi.AsyncApiExporter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,17 +18,6 @@ final class ExportAsyncApi extends TopologyCommands.Base {
   @Override
   public Integer call() throws IOException {
     String json = new AsyncApiExporter(options.topology(), options.naming(), SagaEvents.TYPES).json();
-    if (outFile == null) {
-      out().print(json);
-      out().flush();
-    } else {
-      if (outFile.toAbsolutePath().getParent() != null) {
-        Files.createDirectories(outFile.toAbsolutePath().getParent());
-      }
-      Files.writeString(outFile, json, StandardCharsets.UTF_8);
-      err().println("wrote " + outFile);
-      err().flush();
-    }
-    return InfraCommand.OK;
+    return write(json, outFile);
   }
 }

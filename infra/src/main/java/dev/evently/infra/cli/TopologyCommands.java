@@ -36,6 +36,22 @@ final class TopologyCommands {
       return spec.commandLine().getOut();
     }
 
+    /** Prints {@code text} to standard output, or writes it to {@code outFile} (creating its directory) when given. */
+    Integer write(String text, Path outFile) throws IOException {
+      if (outFile == null) {
+        out().print(text);
+        out().flush();
+      } else {
+        if (outFile.toAbsolutePath().getParent() != null) {
+          Files.createDirectories(outFile.toAbsolutePath().getParent());
+        }
+        Files.writeString(outFile, text, StandardCharsets.UTF_8);
+        err().println("wrote " + outFile);
+        err().flush();
+      }
+      return InfraCommand.OK;
+    }
+
     PrintWriter err() {
       return spec.commandLine().getErr();
     }
@@ -138,18 +154,7 @@ final class TopologyCommands {
       @Override
       public Integer call() throws IOException {
         String json = new CloudFormationExporter(options.topology(), options.naming()).json();
-        if (outFile == null) {
-          out().print(json);
-          out().flush();
-        } else {
-          if (outFile.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(outFile.toAbsolutePath().getParent());
-          }
-          Files.writeString(outFile, json, StandardCharsets.UTF_8);
-          err().println("wrote " + outFile);
-          err().flush();
-        }
-        return InfraCommand.OK;
+        return write(json, outFile);
       }
     }
   }

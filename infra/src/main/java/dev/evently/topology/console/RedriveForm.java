@@ -1,6 +1,7 @@
 package dev.evently.topology.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.evently.topology.dlq.Ages;
 import dev.evently.topology.dlq.RedriveOptions;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,9 +10,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -37,7 +36,6 @@ final class RedriveForm {
   private static final int MAX_TYPE_LENGTH = 256;
   private static final Set<String> MEMBERS = Set.of("type", "reason", "since", "limit", "rate");
   private static final Pattern REASON = Pattern.compile("[A-Z][A-Z_]{0,63}");
-  private static final Pattern AGE = Pattern.compile("(\\d{1,6})([smhd])");
 
   private RedriveForm() {}
 
@@ -72,16 +70,9 @@ final class RedriveForm {
   }
 
   private static Instant since(String value, Clock clock) {
-    Matcher age = AGE.matcher(value.toLowerCase(Locale.ROOT));
-    if (age.matches()) {
-      long n = Long.parseLong(age.group(1));
-      Duration d = switch (age.group(2)) {
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-      return clock.instant().minus(d);
+    java.util.Optional<Duration> age = Ages.parse(value);
+    if (age.isPresent()) {
+      return clock.instant().minus(age.get());
     }
     try {
       return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(value);
