@@ -2,6 +2,7 @@ package dev.evently.spring;
 
 import dev.evently.event.EventCodec;
 import dev.evently.event.EventTypes;
+import dev.evently.payload.PayloadStore;
 import dev.evently.publish.SnsPublisher;
 import dev.evently.spring.internal.AwsClients;
 import dev.evently.spring.internal.EventTypeScanner;
@@ -32,7 +33,9 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * Auto-configures evently: the SNS and SQS clients, the {@link EventCodec} of the application's
  * {@link EventType} records, one {@link SnsPublisher} per {@code evently.publishers.<name>}, and one
  * consumer per queue named by an {@link EventlyHandler} method ({@link EventlyConsumers}). Every
- * bean backs off when the application declares its own of the same type.
+ * bean backs off when the application declares its own of the same type. With a {@link PayloadStore}
+ * bean (the application's, or {@link EventlyPayloadsAutoConfiguration}'s S3 store), every publisher
+ * offloads large events to it and every consumer resolves their pointers.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(EventlyProperties.class)
@@ -75,7 +78,8 @@ public class EventlyAutoConfiguration {
    */
   @Bean(destroyMethod = "close")
   EventPublishers eventlyPublishers(EventlyProperties properties, ObjectProvider<SnsAsyncClient> client,
-      EventCodec codec, ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<OpenTelemetry> openTelemetry) {
+      EventCodec codec, ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<OpenTelemetry> openTelemetry,
+      ObjectProvider<PayloadStore> payloadStore) {
     Map<String, SnsPublisher> built = new LinkedHashMap<>();
     try {
       properties.publishers().forEach((name, options) -> {
@@ -86,6 +90,7 @@ public class EventlyAutoConfiguration {
         if (options.closeTimeout() != null) builder.closeTimeout(options.closeTimeout());
         meterRegistry.ifAvailable(builder::meterRegistry);
         openTelemetry.ifAvailable(builder::openTelemetry);
+        payloadStore.ifAvailable(builder::payloadStore);
         try {
           built.put(name, builder.build());
         } catch (RuntimeException e) {
@@ -108,13 +113,14 @@ public class EventlyAutoConfiguration {
   EventlyConsumers eventlyConsumers(ObjectProvider<SqsAsyncClient> client, EventCodec codec,
       EventlyProperties properties, Environment environment, ObjectProvider<MeterRegistry> meterRegistry,
       ObjectProvider<ConsumerCustomizer> customizers, ObjectProvider<OpenTelemetry> openTelemetry,
-      BeanFactory beanFactory) {
+      ObjectProvider<PayloadStore> payloadStore, BeanFactory beanFactory) {
     Duration phaseTimeout = Binder.get(environment)
         .bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
         .orElse(Duration.ofSeconds(30));
     return new EventlyConsumers(new EventlyConsumers.Sources(
         client::getObject, codec, properties, phaseTimeout, meterRegistry::getIfAvailable,
-        openTelemetry::getIfAvailable, beanFactory::getBean, () -> customizers.orderedStream().toList()));
+        openTelemetry::getIfAvailable, beanFactory::getBean, () -> customizers.orderedStream().toList(),
+        payloadStore::getIfAvailable));
   }
 
   /** Builds the consumers once every singleton, and so every handler method, is known. */

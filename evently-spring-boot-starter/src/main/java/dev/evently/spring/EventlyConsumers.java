@@ -1,6 +1,7 @@
 package dev.evently.spring;
 
 import dev.evently.consume.CircuitBreakerPolicy;
+import dev.evently.payload.PayloadStore;
 import dev.evently.consume.SqsConsumer;
 import dev.evently.event.EventCodec;
 import dev.evently.spring.internal.HandlerMethod;
@@ -55,7 +56,8 @@ public final class EventlyConsumers implements SmartLifecycle, AutoCloseable {
       Supplier<MeterRegistry> meterRegistry,
       Supplier<OpenTelemetry> openTelemetry,
       Function<String, Object> beanByName,
-      Supplier<List<ConsumerCustomizer>> customizers) {}
+      Supplier<List<ConsumerCustomizer>> customizers,
+      Supplier<PayloadStore> payloadStore) {}
 
   private final Sources sources;
   private final Map<String, SqsConsumer> consumers = new LinkedHashMap<>();
@@ -122,6 +124,10 @@ public final class EventlyConsumers implements SmartLifecycle, AutoCloseable {
     MeterRegistry registry = sources.meterRegistry().get();
     if (registry != null) {
       builder.meterRegistry(registry);
+    }
+    PayloadStore payloadStore = sources.payloadStore().get();
+    if (payloadStore != null) {
+      builder.payloadStore(payloadStore);
     }
     OpenTelemetry openTelemetry = sources.openTelemetry().get();
     if (openTelemetry != null) {

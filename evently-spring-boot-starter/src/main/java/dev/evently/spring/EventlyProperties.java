@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param consumers options of the consumer of each queue, by queue name (keys are queue names as
  *     in {@link EventlyHandler#queue()})
  * @param outbox the transactional outbox and its relay
+ * @param payloads the S3 claim-check for large events ({@link EventlyPayloadsAutoConfiguration})
  */
 @ConfigurationProperties(prefix = "evently")
 public record EventlyProperties(
@@ -29,7 +30,8 @@ public record EventlyProperties(
     List<String> eventPackages,
     Map<String, Publisher> publishers,
     Map<String, Consumer> consumers,
-    Outbox outbox) {
+    Outbox outbox,
+    Payloads payloads) {
 
   public EventlyProperties {
     aws = aws != null ? aws : new Aws(null, null, null, null);
@@ -41,6 +43,8 @@ public record EventlyProperties(
     publishers.forEach((name, p) -> p.check("evently.publishers." + name));
     consumers.forEach((queue, c) -> c.check("evently.consumers." + queue));
     outbox.check("evently.outbox");
+    payloads = payloads != null ? payloads : new Payloads(null, null, null);
+    payloads.check("evently.payloads");
   }
 
   /**
@@ -184,6 +188,39 @@ public record EventlyProperties(
       }
       if (flushTimeout != null && flushTimeout.isNegative()) {
         throw new IllegalArgumentException(prefix + ".flush-timeout must be >= 0");
+      }
+    }
+  }
+
+  /**
+   * The S3 claim-check for events over a topic's size ({@code docs/LARGE-EVENTS.md}); off unless
+   * {@code bucket} is set, and then it needs {@code messaging-s3} on the class path.
+   *
+   * @param bucket the bucket publishers store large events' bodies in, and consumers read them
+   *     from; objects are never deleted by evently (the bucket's lifecycle rule expires them)
+   * @param keyPrefix prepended to each object's key (its SHA-256); default none
+   * @param readBuckets further buckets consumers may read pointers from (a pointer into any other
+   *     bucket is dead-lettered without a read); default none
+   */
+  public record Payloads(String bucket, String keyPrefix, List<String> readBuckets) {
+    public Payloads {
+      bucket = bucket == null || bucket.isBlank() ? null : bucket; // blank = unset, e.g. ${PAYLOADS_BUCKET:}
+      readBuckets = readBuckets != null ? List.copyOf(readBuckets) : List.of();
+    }
+
+    void check(String prefix) {
+      if (bucket != null && !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+        throw new IllegalArgumentException(prefix + ".bucket must be an S3 bucket name (3 to 63 lower-case"
+            + " letters, digits, dots and hyphens)");
+      }
+      if (bucket == null && (keyPrefix != null || !readBuckets.isEmpty())) {
+        throw new IllegalArgumentException(prefix + ".key-prefix and " + prefix + ".read-buckets need "
+            + prefix + ".bucket");
+      }
+      for (int i = 0; i < readBuckets.size(); i++) {
+        if (readBuckets.get(i) == null || !readBuckets.get(i).matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+          throw new IllegalArgumentException(prefix + ".read-buckets[" + i + "] must be an S3 bucket name");
+        }
       }
     }
   }

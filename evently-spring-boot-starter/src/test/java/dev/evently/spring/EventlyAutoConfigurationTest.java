@@ -6,8 +6,10 @@ import dev.evently.event.Event;
 import dev.evently.event.EventCodec;
 import dev.evently.event.EventTypes;
 import dev.evently.outbox.Outbox;
+import dev.evently.payload.PayloadStore;
 import dev.evently.publish.EventPublisher;
 import dev.evently.publish.SnsPublisher;
+import dev.evently.s3.S3PayloadStore;
 import dev.evently.spring.fixtures.OrderPlaced;
 import dev.evently.spring.internal.OutboxRelayLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +27,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
@@ -46,7 +49,8 @@ class EventlyAutoConfigurationTest {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(
-          EventlyAutoConfiguration.class, EventlyOutboxAutoConfiguration.class, EventlyHealthAutoConfiguration.class))
+          EventlyPayloadsAutoConfiguration.class, EventlyAutoConfiguration.class, EventlyOutboxAutoConfiguration.class,
+          EventlyHealthAutoConfiguration.class))
       .withPropertyValues(
           "evently.aws.region=us-east-1", "evently.aws.endpoint=http://127.0.0.1:9",
           "evently.aws.access-key-id=test", "evently.aws.secret-access-key=test",
@@ -63,6 +67,34 @@ class EventlyAutoConfigurationTest {
       assertThat(context.getBean(EventCodec.class).types().nameOf(OrderPlaced.class)).contains("test.order.placed");
       assertThat(context.getBean(EventlyConsumers.class).consumers()).isEmpty();
     });
+  }
+
+  @Test
+  void aPayloadBucketGivesAnS3PayloadStoreAndNothingElseDoes() {
+    runner.run(context -> assertThat(context).doesNotHaveBean(PayloadStore.class).doesNotHaveBean(S3AsyncClient.class));
+    runner.withPropertyValues("evently.payloads.bucket=evently-payloads", "evently.payloads.key-prefix=orders/")
+        .run(context -> {
+          assertThat(context).hasNotFailed().hasSingleBean(PayloadStore.class).hasSingleBean(S3AsyncClient.class);
+          S3PayloadStore store = context.getBean(S3PayloadStore.class);
+          assertThat(store.bucket()).isEqualTo("evently-payloads");
+          assertThat(store.keyPrefix()).isEqualTo("orders/");
+        });
+    runner.withPropertyValues("evently.payloads.bucket=evently-payloads")
+        .withClassLoader(new FilteredClassLoader(S3PayloadStore.class))
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(PayloadStore.class));
+  }
+
+  @Test
+  void aBadPayloadBucketFailsNamingTheProperty() {
+    runner.withPropertyValues("evently.payloads.bucket=Secret_Bucket").run(context ->
+        assertThat(context).getFailure().extracting(EventlyAutoConfigurationTest::rootCause)
+            .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+            .hasMessageContaining("evently.payloads.bucket must be an S3 bucket name")
+            .hasMessageNotContaining("Secret_Bucket"));
+    runner.withPropertyValues("evently.payloads.key-prefix=x/").run(context ->
+        assertThat(context).getFailure().extracting(EventlyAutoConfigurationTest::rootCause)
+            .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+            .hasMessageContaining("evently.payloads.key-prefix and evently.payloads.read-buckets need evently.payloads.bucket"));
   }
 
   @Test

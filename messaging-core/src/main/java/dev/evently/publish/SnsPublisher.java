@@ -348,7 +348,8 @@ public final class SnsPublisher implements EventPublisher {
      * Records {@code evently.publish.published} and {@code evently.publish.failed} (counters),
      * {@code evently.publish.batch.size} (distribution) and {@code evently.publish.buffered}
      * (gauge: events held without an outcome, at most {@link #maxBufferedEvents(int)}), tagged
-     * with the topic name; and by the OpenTelemetry messaging conventions {@code
+     * with the topic name; with a {@link #payloadStore payload store}, {@code
+     * evently.publish.offloaded} (counter: events published as a pointer to their stored payload); and by the OpenTelemetry messaging conventions {@code
      * messaging.client.sent.messages} and {@code messaging.client.operation.duration} (see {@code
      * docs/consumer.md#metrics}; the {@code evently.publish.*} names stay for one release). Default none.
      */

@@ -14,7 +14,8 @@ import org.springframework.web.bind.annotation.RestController;
  *
  * <ul>
  *   <li>{@code GET /orders/{orderId}/timeline}: 200 {@code {"orderId", "events": [{"type", "time",
- *       "source", "eventId"}, ...]}} sorted by event time; 404 when no event about the order arrived.
+ *       "source", "eventId"}, ...]}} sorted by event time, an OrderCreated with a note also with
+ *       {@code "noteBytes"} (its size); 404 when no event about the order arrived.
  *   <li>{@code GET /customers/{customerId}/notifications}: 200 {@code {"customerId",
  *       "notifications": [{"orderId", "kind", "message", "eventId", "sentAt"}, ...]}}, oldest first
  *       (empty for a customer nothing was sent to).

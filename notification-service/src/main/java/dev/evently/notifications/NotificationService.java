@@ -89,7 +89,8 @@ public class NotificationService {
   private void apply(Event<Object> event, Connection tx, Applied applied) throws Exception {
     About about = about(event.data());
     store.addToTimeline(tx, about.orderId(), about.customerId(),
-        new TimelineEntry(event.type(), event.time(), event.source(), event.id()), clock.instant());
+        new TimelineEntry(event.type(), event.time(), event.source(), event.id(), noteBytes(event.data())),
+        clock.instant());
     applied.timeline = true;
     if (!Notice.isReply(event.data()) || store.notified(tx, about.orderId())) {
       return;
@@ -102,6 +103,13 @@ public class NotificationService {
       applied.notice = notice;
       log.info("order {}: {} sent to customer {}", about.orderId(), notice.get().kind(), about.customerId());
     }
+  }
+
+  /** The UTF-8 size of an OrderCreated's note (null without one). */
+  private static Integer noteBytes(Object data) {
+    return data instanceof OrderCreated e && e.note() != null
+        ? e.note().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+        : null;
   }
 
   private static About about(Object data) {

@@ -29,8 +29,8 @@ class NotificationStore {
   void addToTimeline(Connection tx, String orderId, String customerId, TimelineEntry entry, Instant receivedAt)
       throws SQLException {
     try (PreparedStatement ps = tx.prepareStatement(
-        "INSERT INTO order_timeline (event_id, order_id, customer_id, event_type, event_time, source, received_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        "INSERT INTO order_timeline (event_id, order_id, customer_id, event_type, event_time, source, received_at,"
+            + " note_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, entry.eventId());
       ps.setString(2, orderId);
       ps.setString(3, customerId);
@@ -38,6 +38,7 @@ class NotificationStore {
       ps.setObject(5, ts(entry.time()));
       ps.setString(6, entry.source());
       ps.setObject(7, ts(receivedAt));
+      ps.setObject(8, entry.noteBytes(), java.sql.Types.INTEGER);
       ps.executeUpdate();
     }
   }
@@ -87,11 +88,12 @@ class NotificationStore {
     List<TimelineEntry> entries = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(
-            "SELECT event_type, event_time, source, event_id FROM order_timeline WHERE order_id = ? ORDER BY event_time, seq")) {
+            "SELECT event_type, event_time, source, event_id, note_bytes FROM order_timeline WHERE order_id = ? ORDER BY event_time, seq")) {
       ps.setString(1, orderId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          entries.add(new TimelineEntry(rs.getString(1), instant(rs, 2), rs.getString(3), rs.getString(4)));
+          entries.add(new TimelineEntry(
+              rs.getString(1), instant(rs, 2), rs.getString(3), rs.getString(4), (Integer) rs.getObject(5, Integer.class)));
         }
       }
     }

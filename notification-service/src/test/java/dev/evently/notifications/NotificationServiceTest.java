@@ -59,6 +59,16 @@ class NotificationServiceTest {
   }
 
   @Test
+  void anOrdersNoteIsOnTheTimelineAsItsSizeOnly() throws Exception {
+    service.handle(SagaEventsFixture.createdWithNote("o-n", "c-n", "é".repeat(150_000), 0));
+    service.handle(reserved("o-n", "c-n", 1));
+    service.handle(created("o-plain", "c-n", 0));
+
+    assertThat(store.timeline("o-n")).extracting(TimelineEntry::noteBytes).containsExactly(300_000, null);
+    assertThat(store.timeline("o-plain")).extracting(TimelineEntry::noteBytes).containsExactly((Integer) null);
+  }
+
+  @Test
   void theSameEventTwiceMakesOneTimelineEntryAndOneNotification() throws Exception {
     Event<OrderCreated> created = created("o-1", "c-1", 0);
     Event<CustomerCreditReserved> reserved = reserved("o-1", "c-1", 1);

@@ -19,6 +19,11 @@ final class SagaEventsFixture {
     return event(OrderCreated.TYPE, "order-service", new OrderCreated(orderId, customerId, new BigDecimal("12.50")), secondsAfterT0);
   }
 
+  static Event<OrderCreated> createdWithNote(String orderId, String customerId, String note, int secondsAfterT0) {
+    return event(OrderCreated.TYPE, "order-service", new OrderCreated(orderId, customerId, new BigDecimal("12.50"), note),
+        secondsAfterT0);
+  }
+
   static Event<OrderCancelled> cancelled(String orderId, String customerId, int secondsAfterT0) {
     return event(OrderCancelled.TYPE, "order-service", new OrderCancelled(orderId, customerId), secondsAfterT0);
   }

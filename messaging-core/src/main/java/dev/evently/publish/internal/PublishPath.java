@@ -2,6 +2,7 @@ package dev.evently.publish.internal;
 
 import dev.evently.event.Event;
 import dev.evently.internal.Meters;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
@@ -25,15 +26,19 @@ public final class PublishPath {
   private final BatchSender sender;
   private final PublisherTracing tracing;
   private final Offloader offloader;
+  private final Counter offloaded;
 
   /** {@code tracing} and {@code offloader} may be null: no tracing, no offloading. */
   public PublishPath(
-      String topicArn, MessageEncoder encoder, BatchSender sender, PublisherTracing tracing, Offloader offloader) {
+      String topicArn, MessageEncoder encoder, BatchSender sender, PublisherTracing tracing, Offloader offloader,
+      Meters meters) {
     this.topicArn = topicArn;
     this.encoder = encoder;
     this.sender = sender;
     this.tracing = tracing;
     this.offloader = offloader;
+    this.offloaded = offloader == null ? null
+        : meters.counter("evently.publish.offloaded", "Events published as a pointer to their payload in the payload store");
   }
 
   /** The path of a publisher with {@code settings}: its sender, with tracing when {@code openTelemetry} is not null. */
@@ -42,12 +47,13 @@ public final class PublishPath {
       OpenTelemetry openTelemetry, Offloader offloader) {
     String topic = settings.topicName();
     PublisherTracing tracing = PublisherTracing.of(openTelemetry, topic);
+    Meters meters = Meters.of(meterRegistry, "topic", topic);
     BatchSender sender =
         new BatchSender(
             settings,
             SendMetrics.measure(meterRegistry, topic, tracing == null ? client::publishBatch : tracing.send(client::publishBatch)),
-            Meters.of(meterRegistry, "topic", topic));
-    return new PublishPath(settings.topicArn(), encoder, sender, tracing, offloader);
+            meters);
+    return new PublishPath(settings.topicArn(), encoder, sender, tracing, offloader, meters);
   }
 
   public CompletableFuture<String> publish(Event<?> event) {
@@ -110,6 +116,7 @@ public final class PublishPath {
           if (failure != null) {
             result.completeExceptionally(failure);
           } else {
+            offloaded.increment();
             result.complete(id);
           }
         });

@@ -41,6 +41,12 @@ public final class SagaEvents {
   /** The largest order total; the services store totals as NUMERIC(14, 2). */
   public static final BigDecimal MAX_TOTAL = new BigDecimal("1000000000");
 
+  /**
+   * The longest note an order may carry, in UTF-8 bytes (900 KiB): more than SNS's 256 KiB, so an
+   * order with a long note is a large event; less than the codec's 1 MiB limit with its envelope.
+   */
+  public static final int MAX_NOTE_BYTES = 900 * 1024;
+
   private SagaEvents() {}
 
   private static Map<String, Class<? extends Record>> types() {
@@ -71,6 +77,14 @@ public final class SagaEvents {
     }
     if (value.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException(field + " must not contain control characters");
+    }
+  }
+
+  /** A note is optional (null); when present, at most {@link #MAX_NOTE_BYTES} UTF-8 bytes. */
+  static void requireNote(String note, String field) {
+    if (note != null && note.length() > MAX_NOTE_BYTES / 3
+        && note.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NOTE_BYTES) {
+      throw new IllegalArgumentException(field + " must be at most " + MAX_NOTE_BYTES + " bytes (UTF-8)");
     }
   }
 

@@ -3,6 +3,8 @@ package dev.evently.saga.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.evently.event.EventCodec;
+import dev.evently.event.EventTypes;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 
@@ -40,5 +42,28 @@ class SagaEventsTest {
             "dev.evently.saga.customer.credit-reservation-failed");
     assertThat(SagaEvents.TYPES.get(OrderCreated.TYPE)).isEqualTo(OrderCreated.class);
     assertThat(SagaEvents.TYPES.get(CustomerCreditReservationFailed.TYPE)).isEqualTo(CustomerCreditReservationFailed.class);
+  }
+
+  @Test
+  void orderCreatedDecodesWithoutANoteAndLeavesAnAbsentNoteOutOfItsJson() throws Exception {
+    EventTypes.Builder builder = EventTypes.builder();
+    SagaEvents.TYPES.forEach(builder::register);
+    EventTypes types = builder.build();
+    EventCodec codec = EventCodec.of(types);
+
+    String plain = codec.encode(types.event("order-service", new OrderCreated("o", "c", BigDecimal.TEN)));
+    assertThat(plain).doesNotContain("note");
+    assertThat(((OrderCreated) codec.decode(plain).data()).note()).isNull();
+
+    String noted = codec.encode(types.event("order-service", new OrderCreated("o", "c", BigDecimal.TEN, "ring twice")));
+    assertThat(((OrderCreated) codec.decode(noted).data()).note()).isEqualTo("ring twice");
+  }
+
+  @Test
+  void notesOverTheLimitAreRefused() {
+    String note = "é".repeat(SagaEvents.MAX_NOTE_BYTES / 2);
+    assertThat(new OrderCreated("o", "c", BigDecimal.TEN, note).note()).isEqualTo(note);
+    assertThatThrownBy(() -> new OrderCreated("o", "c", BigDecimal.TEN, note + "x"))
+        .hasMessage("note must be at most 921600 bytes (UTF-8)");
   }
 }
