@@ -147,7 +147,9 @@ if [[ $TRACES -eq 1 ]]; then
   say "tracing into the OTLP/HTTP receiver on 127.0.0.1:$OTLP_PORT"
 fi
 
-# 5. The services, each with its own fresh H2 database under the work dir.
+# 5. The services, each with its own fresh H2 database under the work dir, and the topology's
+#    payload bucket for large events (orders with a long note go through the S3 claim-check).
+export PAYLOADS_BUCKET="${PAYLOADS_BUCKET:-evently-payloads}"
 ORDER_PORT=$(free_port)
 CUSTOMER_PORT=$(free_port)
 NOTIFICATION_PORT=$(free_port)

@@ -8,6 +8,9 @@ that every customer's credit is consistent with the orders the order service app
 With --notification-url it also shows the SNS fan-out (events published per topic against
 events received per queue, from the services' /metrics) and checks that notification-service
 holds every order's complete timeline and exactly one notification per approved or rejected order.
+Every --large-every'th order carries a --note-kib KiB note, which makes its OrderCreated larger
+than SNS's 256 KiB: it travels through the S3 claim-check, and the summary shows that both
+subscribers of order-events received it whole.
 
 Exit status: 0 when everything is consistent, 1 otherwise.
 """
@@ -96,6 +99,12 @@ def percentile(values, p):
     return ordered[index]
 
 
+def large_note(i, kib):
+    """A note of exactly kib KiB of ASCII text (so many UTF-8 bytes): a delivery instruction, repeated."""
+    line = f"Order note {i}: please leave the parcel with the neighbour at number 7 if nobody answers. "
+    return (line * (kib * 1024 // len(line) + 1))[:kib * 1024]
+
+
 class Demo:
     def __init__(self, args):
         self.args = args
@@ -137,8 +146,11 @@ class Demo:
                 kind, customer = "normal", self.rng.choice(ids)
                 total = Decimal(self.rng.randint(5, 90)) + Decimal(self.rng.randint(0, 99)) / 100
             cancel = kind == "normal" and self.rng.random() < 0.12
-            plans.append({"kind": kind, "customerId": customer, "total": total, "cancel": cancel,
-                          "key": str(uuid.uuid4())})  # not seeded: unique across runs
+            plan = {"kind": kind, "customerId": customer, "total": total, "cancel": cancel,
+                    "key": str(uuid.uuid4())}  # not seeded: unique across runs
+            if self.args.large_every and i % self.args.large_every == 0:
+                plan["note"] = large_note(i, self.args.note_kib)
+            plans.append(plan)
         return plans
 
     def write_progress(self):
@@ -158,8 +170,10 @@ class Demo:
         if self.args.trace_file:
             plan["traceId"] = uuid.uuid4().hex
             traceparent = f"00-{plan['traceId']}-{uuid.uuid4().hex[:16]}-01"
-        status, body = call("POST", self.args.order_url + "/orders",
-                            {"customerId": plan["customerId"], "orderTotal": float(plan["total"])},
+        order = {"customerId": plan["customerId"], "orderTotal": float(plan["total"])}
+        if plan.get("note"):
+            order["note"] = plan["note"]
+        status, body = call("POST", self.args.order_url + "/orders", order,
                             idempotency_key=plan["key"], traceparent=traceparent)
         if status != 202 or body.get("state") != "PENDING":
             with self.lock:
@@ -233,7 +247,8 @@ class Demo:
         self.log(f"placing {len(plans)} orders at {self.args.rate:g}/s with {self.args.concurrency} concurrent clients "
                  f"({sum(p['kind'] == 'over-limit' for p in plans)} over the limit, "
                  f"{sum(p['kind'] == 'unknown-customer' for p in plans)} for unknown customers, "
-                 f"{sum(p['cancel'] for p in plans)} to be cancelled)")
+                 f"{sum(p['cancel'] for p in plans)} to be cancelled, "
+                 f"{sum(1 for p in plans if p.get('note'))} with a {self.args.note_kib} KiB note)")
         self.write_progress()
         pool = ThreadPoolExecutor(self.args.concurrency)
         stop = threading.Event()
@@ -323,6 +338,10 @@ class Demo:
         times = [instant(e["time"]) for e in events]
         if times != sorted(times):
             problems.append("not ordered by time")
+        note_bytes = [e.get("noteBytes") for e in events if e["type"] == ORDER_CREATED]
+        want = len(order["note"].encode()) if order.get("note") else None
+        if note_bytes and note_bytes[0] != want:
+            problems.append(f"OrderCreated's note {note_bytes[0]} bytes, placed with {want}")
         return problems
 
     def fanout_report(self):
@@ -374,6 +393,19 @@ class Demo:
                 self.failures.append(f"{queue} succeeded {succeeded:.0f} events, {expected:.0f} were published to it")
         if restarted:
             self.log("                   (customer-subscriber was restarted: its counters start at the restart)")
+        noted = [p for p in self.orders.values() if p.get("note")]
+        if noted:
+            offloaded = metric_sum(o, "evently_publish_offloaded_total", topic="order-events")
+            size = len(noted[0]["note"].encode()) // 1024
+            whole = sum(1 for p in noted if p["orderId"] not in fanout["incomplete"])
+            decided = sum(1 for p in noted if p.get("state") in FINAL)
+            self.log(f"large events       {len(noted)} orders with a {size} KiB note (over SNS's 256 KiB): {offloaded:.0f} stored "
+                     f"in S3 and published as pointers")
+            self.log(f"                   (evently_publish_offloaded_total); both subscribers resolved them: customer-service "
+                     f"decided {decided}/{len(noted)},")
+            self.log(f"                   notification-service shows each note's size on {whole}/{len(noted)} timelines")
+            if offloaded < len(noted):
+                self.failures.append(f"{len(noted)} orders with a large note, {offloaded:.0f} events offloaded to S3")
         incomplete = fanout["incomplete"]
         self.log(f"timelines          {fanout['checked'] - len(incomplete)}/{fanout['checked']} complete "
                  f"(OrderCreated + one credit reply, + OrderCancelled if cancelled; by event time)")
@@ -464,6 +496,9 @@ def main():
     parser.add_argument("--rate", type=float, default=25, help="orders placed per second")
     parser.add_argument("--deadline", type=float, default=120, help="seconds until every order must be final")
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--large-every", type=int, default=40,
+                        help="every n-th order carries a large note (0: none)")
+    parser.add_argument("--note-kib", type=int, default=300, help="size of a large note in KiB (max 900)")
     parser.add_argument("--progress-file", default="/dev/null",
                         help="where the number of placed orders is written (for demo.sh)")
     parser.add_argument("--trace-file", default=None,

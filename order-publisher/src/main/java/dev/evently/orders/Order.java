@@ -5,7 +5,9 @@ import java.time.Instant;
 
 /**
  * An order as stored; {@code rejectionReason} is set only for REJECTED orders. {@code updatedAt}
- * is when it last changed state (for a final order: when the saga ended).
+ * is when it last changed state (for a final order: when the saga ended). {@code noteSha256} is
+ * the hex SHA-256 of the note it was placed with (the note itself went out in its OrderCreated),
+ * null without one.
  */
 public record Order(
     String orderId,
@@ -14,4 +16,12 @@ public record Order(
     OrderState state,
     String rejectionReason,
     Instant createdAt,
-    Instant updatedAt) {}
+    Instant updatedAt,
+    String noteSha256) {
+
+  /** An order without a note. */
+  public Order(String orderId, String customerId, BigDecimal orderTotal, OrderState state, String rejectionReason,
+      Instant createdAt, Instant updatedAt) {
+    this(orderId, customerId, orderTotal, state, rejectionReason, createdAt, updatedAt, null);
+  }
+}

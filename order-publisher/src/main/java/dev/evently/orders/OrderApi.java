@@ -1,5 +1,6 @@
 package dev.evently.orders;
 
+import dev.evently.saga.events.SagaEvents;
 import dev.evently.service.ApiException;
 import dev.evently.service.HttpApi;
 import dev.evently.service.IdempotencyKey;
@@ -10,7 +11,12 @@ import java.util.Set;
 
 /** The order service's HTTP resources. */
 final class OrderApi {
-  private static final Set<String> PLACE_FIELDS = Set.of("customerId", "orderTotal");
+  private static final Set<String> PLACE_FIELDS = Set.of("customerId", "orderTotal", "note");
+  /**
+   * The body limit of {@code POST /orders}: room for a note of {@link SagaEvents#MAX_NOTE_BYTES}
+   * (and its JSON escapes); every other route keeps the service's 16 KiB.
+   */
+  static final int MAX_PLACE_BODY_BYTES = 1024 * 1024;
 
   private final OrderService service;
 
@@ -19,16 +25,18 @@ final class OrderApi {
   }
 
   HttpApi.Builder routes(HttpApi.Builder http) {
-    return http.route("POST", "/orders", this::place)
+    return http.route("POST", "/orders", MAX_PLACE_BODY_BYTES, this::place)
         .route("GET", "/orders/{id}", this::get)
         .route("POST", "/orders/{id}/cancel", this::cancel);
   }
 
   /**
-   * {@code POST /orders}: 202 {@code {"orderId", "state": "PENDING"}}. With an {@code
-   * Idempotency-Key} header (see {@link IdempotencyKey}) a repeat of a request that succeeded
-   * gets the same 202 and body again and creates nothing; the same key with another customer or
-   * total is 422. The body is validated before the key is looked at, and only a success records
+   * {@code POST /orders}: 202 {@code {"orderId", "state": "PENDING"}}. The optional {@code note}
+   * (free text up to {@link SagaEvents#MAX_NOTE_BYTES} UTF-8 bytes, body up to {@link
+   * #MAX_PLACE_BODY_BYTES}) goes out in the OrderCreated only: a long one makes a large event.
+   * With an {@code Idempotency-Key} header (see {@link IdempotencyKey}) a repeat of a request that
+   * succeeded gets the same 202 and body again and creates nothing; the same key with another
+   * customer, total or note is 422. The body is validated before the key is looked at, and only a success records
    * the key: after a 400 or a 500 the same key may be sent again.
    */
   private HttpApi.Response place(HttpApi.Request request) {
@@ -36,9 +44,10 @@ final class OrderApi {
     var json = request.json(PLACE_FIELDS);
     String customerId = json.text("customerId", 100);
     BigDecimal total = json.amount("orderTotal");
-    IdempotencyKey.Result<Order> placed = service.place(customerId, total, key);
+    String note = json.optionalText("note", SagaEvents.MAX_NOTE_BYTES);
+    IdempotencyKey.Result<Order> placed = service.place(customerId, total, note, key);
     if (placed.outcome() == IdempotencyKey.Outcome.KEY_REUSED) {
-      throw IdempotencyKey.reused("an order", "customerId or orderTotal");
+      throw IdempotencyKey.reused("an order", "customerId, orderTotal or note");
     }
     // A replay repeats the first response (the state the order was created in), not today's state.
     Map<String, Object> body = new LinkedHashMap<>();

@@ -15,8 +15,8 @@ final class OrderRepository {
   void insert(Connection tx, Order order) throws SQLException {
     try (PreparedStatement ps =
         tx.prepareStatement(
-            "INSERT INTO orders (order_id, customer_id, order_total, state, rejection_reason, created_at, updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            "INSERT INTO orders (order_id, customer_id, order_total, state, rejection_reason, created_at, updated_at,"
+                + " note_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, order.orderId());
       ps.setString(2, order.customerId());
       ps.setBigDecimal(3, order.orderTotal());
@@ -24,6 +24,7 @@ final class OrderRepository {
       ps.setString(5, order.rejectionReason());
       ps.setTimestamp(6, Timestamp.from(order.createdAt()));
       ps.setTimestamp(7, Timestamp.from(order.updatedAt()));
+      ps.setString(8, order.noteSha256());
       ps.executeUpdate();
     }
   }
@@ -92,7 +93,8 @@ final class OrderRepository {
                 OrderState.valueOf(rs.getString("state")),
                 rs.getString("rejection_reason"),
                 rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant()));
+                rs.getTimestamp("updated_at").toInstant(),
+                rs.getString("note_sha256")));
       }
     }
   }

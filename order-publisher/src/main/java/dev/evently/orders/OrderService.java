@@ -58,31 +58,39 @@ final class OrderService {
    * <p>With an {@code idempotencyKey} (null for none) the key is recorded in the same transaction,
    * so a key exists if and only if its order and OrderCreated do; see {@link
    * IdempotencyKey#createOnce}. A key already recorded creates nothing and emits nothing: the
-   * result is its order, REPLAYED when {@code customerId} and {@code orderTotal} are the same
-   * (totals compared by value: 60 equals 60.00), else KEY_REUSED. Racing requests with one key
-   * create one order.
+   * result is its order, REPLAYED when {@code customerId}, {@code orderTotal} and {@code note} are
+   * the same (totals compared by value: 60 equals 60.00; notes by SHA-256), else KEY_REUSED.
+   * Racing requests with one key create one order.
+   *
+   * <p>{@code note} (null for none) goes out in the OrderCreated only; a long one makes it a large
+   * event, which the relay's publisher stores in S3 and publishes as a pointer when the service
+   * runs with a payload bucket ({@code docs/LARGE-EVENTS.md}).
    */
-  IdempotencyKey.Result<Order> place(String customerId, BigDecimal orderTotal, String idempotencyKey) {
+  IdempotencyKey.Result<Order> place(String customerId, BigDecimal orderTotal, String note, String idempotencyKey) {
+    String noteSha256 = note == null ? null : sha256(note);
     IdempotencyKey.Result<Order> placed = IdempotencyKey.createOnce(
         dataSource,
         idempotencyKey,
         orders::findByKey,
-        earlier -> earlier.customerId().equals(customerId) && earlier.orderTotal().compareTo(orderTotal) == 0,
+        earlier -> earlier.customerId().equals(customerId) && earlier.orderTotal().compareTo(orderTotal) == 0
+            && java.util.Objects.equals(earlier.noteSha256(), noteSha256),
         tx -> {
           Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
           Order order =
-              new Order(UUID.randomUUID().toString(), customerId, orderTotal, OrderState.PENDING, null, now, now);
+              new Order(UUID.randomUUID().toString(), customerId, orderTotal, OrderState.PENDING, null, now, now,
+                  noteSha256);
           orders.insert(tx, order);
           if (idempotencyKey != null) {
             orders.insertKey(tx, idempotencyKey, order.orderId(), now);
           }
-          emit(tx, order.orderId(), new OrderCreated(order.orderId(), customerId, orderTotal));
+          emit(tx, order.orderId(), new OrderCreated(order.orderId(), customerId, orderTotal, note));
           return order;
         });
     Order order = placed.value();
     if (placed.outcome() == IdempotencyKey.Outcome.CREATED) {
       meters.counter("orders.placed").increment();
-      log.info("order {} placed: customer {}, total {}", order.orderId(), customerId, orderTotal);
+      log.info("order {} placed: customer {}, total {}{}", order.orderId(), customerId, orderTotal,
+          note == null ? "" : ", with a note"); // never the note: it is the customer's text
     } else {
       meters.counter("orders.idempotency.hits", "outcome", placed.outcome().name()).increment();
       log.info("order request with a known idempotency key: {} order {}", placed.outcome(), order.orderId());
@@ -158,6 +166,15 @@ final class OrderService {
     meters.counter("orders.transitions", "to", state.name()).increment();
     return new Order(
         order.orderId(), order.customerId(), order.orderTotal(), state, reason, order.createdAt(), now);
+  }
+
+  private static String sha256(String note) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(note.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   /** Emits {@code data} about {@code orderId}; the order id is the saga's correlation id. */

@@ -114,11 +114,25 @@ abstract class IdempotencyKeyContract {
 
     assertError(post("{\"customerId\": \"c-1\", \"orderTotal\": 60.01}", "key-2"), 422, "Idempotency-Key");
     assertError(post("{\"customerId\": \"c-2\", \"orderTotal\": 60.00}", "key-2"), 422, "Idempotency-Key");
+    assertError(post("{\"customerId\": \"c-1\", \"orderTotal\": 60.00, \"note\": \"ring twice\"}", "key-2"), 422,
+        "Idempotency-Key");
 
     assertThat(count("orders")).isEqualTo(1);
     assertThat(count("evently_outbox")).isEqualTo(1);
     // The key still answers for its own order.
     assertThat(json(post(ORDER, "key-2")).get("orderId").asText()).isEqualTo(orderId);
+  }
+
+  @Test
+  void aRetryWithTheSameNoteReplaysAndAnotherNoteIs422() {
+    String noted = "{\"customerId\": \"c-1\", \"orderTotal\": 60.00, \"note\": \"ring twice\"}";
+    String orderId = json(post(noted, "key-note")).get("orderId").asText();
+
+    assertThat(json(post(noted, "key-note")).get("orderId").asText()).isEqualTo(orderId);
+    assertError(post(noted.replace("twice", "once"), "key-note"), 422, "Idempotency-Key");
+    assertError(post(ORDER, "key-note"), 422, "Idempotency-Key");
+    assertThat(count("orders")).isEqualTo(1);
+    assertThat(count("evently_outbox")).isEqualTo(1);
   }
 
   @Test

@@ -111,6 +111,27 @@ class OrderApiTest {
   }
 
   @Test
+  void aNoteUpTo900KiBTravelsInOrderCreatedOnlyAndALongerOneIs400() throws Exception {
+    String note = "ß".repeat(400 * 1024) + "\nsecond line"; // 800 KiB of UTF-8, over SNS's 256 KiB
+    HttpResponse<String> response =
+        post("/orders", "{\"customerId\": \"c-1\", \"orderTotal\": 60.00, \"note\": \"" + note.replace("\n", "\\n") + "\"}");
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    String orderId = json(response).get("orderId").asText();
+    assertThat(published).singleElement().satisfies(e ->
+        assertThat(e.data()).isEqualTo(new OrderCreated(orderId, "c-1", new BigDecimal("60.00"), note)));
+    assertThat(http.getJson("/orders/" + orderId).has("note")).as("the order does not keep the note").isFalse();
+
+    String tooLong = "x".repeat(900 * 1024 + 1);
+    assertError(post("/orders", "{\"customerId\": \"c-1\", \"orderTotal\": 1, \"note\": \"" + tooLong + "\"}"), 400, "note");
+    assertError(post("/orders", "{\"customerId\": \"c-1\", \"orderTotal\": 1, \"note\": 7}"), 400, "note");
+    assertError(post("/orders", "{\"customerId\": \"c-1\", \"orderTotal\": 1, \"note\": \"" + "x".repeat(1024 * 1024) + "\"}"),
+        400, null); // over POST /orders' 1 MiB body
+    assertError(post("/orders/" + orderId + "/cancel", "x".repeat(17 * 1024)), 400, null); // other routes: 16 KiB
+    assertThat(published).hasSize(1);
+  }
+
+  @Test
   void unknownIdsAre404AndUnknownPaths404And405() throws Exception {
     assertError(get("/orders/nope"), 404, null);
     assertError(post("/orders/nope/cancel", ""), 404, null);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -41,21 +42,31 @@ final class SagaSystem implements AutoCloseable {
    * Which dependencies the services reach through a proxy, and whether notification-service runs
    * (its queue fills unread otherwise: the topology subscribes it to both topics either way).
    */
-  record Options(boolean awsProxy, boolean databaseProxy, Map<String, String> env, boolean notifications) {
+  record Options(
+      boolean awsProxy, boolean databaseProxy, Map<String, String> env, boolean notifications, boolean payloads) {
     static final Options DIRECT = new Options(false, false);
 
     Options(boolean awsProxy, boolean databaseProxy) {
-      this(awsProxy, databaseProxy, Map.of(), false);
+      this(awsProxy, databaseProxy, Map.of(), false, false);
     }
 
     /** Direct connections, and {@code env} added to both services' environment. */
     static Options withEnv(Map<String, String> env) {
-      return new Options(false, false, Map.copyOf(env), false);
+      return new Options(false, false, Map.copyOf(env), false, false);
     }
 
     /** These options with notification-service started too (direct connections, same env). */
     Options withNotifications() {
-      return new Options(awsProxy, databaseProxy, env, true);
+      return new Options(awsProxy, databaseProxy, env, true, payloads);
+    }
+
+    /**
+     * These options with the topology's payload bucket applied too (S3, under the scenario's
+     * prefix) and given to every service as {@code PAYLOADS_BUCKET}: large events go through the
+     * S3 claim-check.
+     */
+    Options withPayloads() {
+      return new Options(awsProxy, databaseProxy, env, notifications, true);
     }
   }
 
@@ -76,8 +87,11 @@ final class SagaSystem implements AutoCloseable {
   final ServiceProcess customers;
   /** notification-service, null unless {@link Options#notifications()}. */
   final ServiceProcess notifications;
+  /** The payload bucket's name, null unless {@link Options#payloads()}. */
+  final String payloadBucket;
   private final TopologyApplier topology;
   private final Map<String, String> queueUrls = new HashMap<>();
+  private S3Client s3;
 
   private SagaSystem(String scenario, Options options) {
     id = scenario + "-" + UUID.randomUUID().toString().substring(0, 6);
@@ -90,9 +104,14 @@ final class SagaSystem implements AutoCloseable {
     awsSecret = realKeys ? System.getenv("AWS_SECRET_ACCESS_KEY") : "secret-" + UUID.randomUUID();
     dbPassword = "pw-" + UUID.randomUUID();
     logDir = Path.of("target", "reliability", id);
-    topology = TopologyApplier.builder()
+    TopologyApplier.Builder applier = TopologyApplier.builder()
         .topology(TopologyLoader.load(Path.of("..", "infra", "topology.yaml")))
-        .sqs(aws.sqs()).sns(aws.sns()).naming(naming).build();
+        .sqs(aws.sqs()).sns(aws.sns()).naming(naming);
+    payloadBucket = options.payloads() ? naming.physical("evently-payloads") : null;
+    if (payloadBucket != null) {
+      applier.s3(s3());
+    }
+    topology = applier.build();
     topology.apply();
     Postgres.execute("CREATE SCHEMA " + orderSchema);
     Postgres.execute("CREATE SCHEMA " + customerSchema);
@@ -110,6 +129,9 @@ final class SagaSystem implements AutoCloseable {
     common.put("AWS_SECRET_ACCESS_KEY", awsSecret);
     if (realKeys && System.getenv("AWS_SESSION_TOKEN") != null) {
       common.put("AWS_SESSION_TOKEN", System.getenv("AWS_SESSION_TOKEN"));
+    }
+    if (payloadBucket != null) {
+      common.put("PAYLOADS_BUCKET", payloadBucket);
     }
     common.putAll(options.env());
     Map<String, String> customerEnv = new HashMap<>(common);
@@ -207,7 +229,15 @@ final class SagaSystem implements AutoCloseable {
     return Http.get(customers.url("/customers/" + customerId), HTTP_TIMEOUT);
   }
 
-  // ---- the queues, straight on the backend (never through the proxy)
+  // ---- the queues and the bucket, straight on the backend (never through the proxy)
+
+  /** An S3 client on the backend (path-style), built once, closed with the backend. */
+  synchronized S3Client s3() {
+    if (s3 == null) {
+      s3 = aws.configure(S3Client.builder()).forcePathStyle(true).build();
+    }
+    return s3;
+  }
 
   String queueUrl(String logical) {
     return queueUrls.computeIfAbsent(logical,
@@ -288,7 +318,10 @@ final class SagaSystem implements AutoCloseable {
       }
     }
     try {
-      topology.destroy();
+      topology.destroy(); // leaves the payload bucket (it holds data): moto's goes with it
+      if (s3 != null) {
+        s3.close();
+      }
     } finally {
       Postgres.execute("DROP SCHEMA IF EXISTS " + orderSchema + " CASCADE");
       Postgres.execute("DROP SCHEMA IF EXISTS " + customerSchema + " CASCADE");

@@ -98,7 +98,7 @@ public final class HttpApi implements AutoCloseable {
     }
   }
 
-  private record Route(String method, String pattern, String[] segments, Handler handler) {}
+  private record Route(String method, String pattern, String[] segments, int maxBodyBytes, Handler handler) {}
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -213,7 +213,7 @@ public final class HttpApi implements AutoCloseable {
         pattern = route.pattern();
         span.updateName(method + " " + pattern);
         span.setAttribute(HTTP_ROUTE, pattern);
-        byte[] body = readBody(exchange);
+        byte[] body = readBody(exchange, route.maxBodyBytes() > 0 ? route.maxBodyBytes() : maxBodyBytes);
         response = route.handler().handle(new Request(method, path, params, exchange.getRequestHeaders(), body));
       }
     } catch (ApiException e) {
@@ -256,7 +256,7 @@ public final class HttpApi implements AutoCloseable {
         .startSpan();
   }
 
-  private byte[] readBody(HttpExchange exchange) throws IOException {
+  private byte[] readBody(HttpExchange exchange, int maxBodyBytes) throws IOException {
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
     if (length != null) {
       long declared;
@@ -266,13 +266,13 @@ public final class HttpApi implements AutoCloseable {
         throw ApiException.badRequest("Content-Length is not a number", null);
       }
       if (declared > maxBodyBytes) {
-        throw tooLarge(exchange, exchange.getRequestBody());
+        throw tooLarge(exchange, exchange.getRequestBody(), maxBodyBytes);
       }
     }
     try (InputStream in = exchange.getRequestBody()) {
       byte[] body = in.readNBytes(maxBodyBytes + 1);
       if (body.length > maxBodyBytes) {
-        throw tooLarge(exchange, in);
+        throw tooLarge(exchange, in, maxBodyBytes);
       }
       return body;
     }
@@ -283,7 +283,7 @@ public final class HttpApi implements AutoCloseable {
    * and the connection closed after the response: a client still sending would otherwise get a
    * connection reset instead of the 400.
    */
-  private ApiException tooLarge(HttpExchange exchange, InputStream body) throws IOException {
+  private static ApiException tooLarge(HttpExchange exchange, InputStream body, int maxBodyBytes) throws IOException {
     exchange.getResponseHeaders().set("Connection", "close");
     long skipped = 0;
     byte[] sink = new byte[16 * 1024];
@@ -411,10 +411,21 @@ public final class HttpApi implements AutoCloseable {
 
     /** Adds a route; {@code pattern} segments like {@code {id}} become path parameters. */
     public Builder route(String method, String pattern, Handler handler) {
+      return route(method, pattern, 0, handler);
+    }
+
+    /**
+     * Adds a route whose bodies may be up to {@code maxBodyBytes} (instead of {@link
+     * #maxBodyBytes(int)}'s limit for every route); 0 means that limit.
+     */
+    public Builder route(String method, String pattern, int maxBodyBytes, Handler handler) {
       if (method == null || pattern == null || !pattern.startsWith("/") || handler == null) {
         throw new IllegalArgumentException("route needs a method, a pattern starting with / and a handler");
       }
-      routes.add(new Route(method, pattern, split(pattern), handler));
+      if (maxBodyBytes < 0 || maxBodyBytes > 64 * 1024 * 1024) {
+        throw new IllegalArgumentException("maxBodyBytes must be between 0 and 64 MiB");
+      }
+      routes.add(new Route(method, pattern, split(pattern), maxBodyBytes, handler));
       return this;
     }
 

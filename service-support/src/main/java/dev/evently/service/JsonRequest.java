@@ -77,6 +77,25 @@ public final class JsonRequest {
     return text;
   }
 
+  /**
+   * An optional string (null when absent or JSON null) of at most {@code maxBytes} UTF-8 bytes,
+   * taken as it is: free text, line breaks included (never log it).
+   */
+  public String optionalText(String field, int maxBytes) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw ApiException.badRequest(field + " must be a string", field);
+    }
+    String text = value.asText();
+    if ((long) text.length() > maxBytes / 3 && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxBytes) {
+      throw ApiException.badRequest(field + " must be at most " + maxBytes + " bytes (UTF-8)", field);
+    }
+    return text;
+  }
+
   /** A required JSON number, greater than zero, at most two decimal places, below {@link #MAX_AMOUNT}. */
   public BigDecimal amount(String field) {
     JsonNode value = require(field);

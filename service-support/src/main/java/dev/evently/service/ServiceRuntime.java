@@ -11,6 +11,8 @@ import dev.evently.idempotency.JdbcIdempotentHandler;
 import dev.evently.idempotency.TransactionalEventHandler;
 import dev.evently.jdbc.EventlyMigrations;
 import dev.evently.outbox.Outbox;
+import dev.evently.payload.PayloadStore;
+import dev.evently.s3.S3PayloadStore;
 import dev.evently.outbox.OutboxRelay;
 import dev.evently.publish.SnsPublisher;
 import dev.evently.retry.Backoff;
@@ -26,6 +28,7 @@ import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -58,6 +61,7 @@ public final class ServiceRuntime implements AutoCloseable {
   private final EventCodec codec;
   private final Outbox outbox;
   private final Telemetry telemetry;
+  private final PayloadStore payloadStore;
   private HttpApi http;
   private SqsConsumer consumer;
 
@@ -69,6 +73,7 @@ public final class ServiceRuntime implements AutoCloseable {
       this.telemetry = lifecycle.register("telemetry", Telemetry.open(settings.service(), System::getenv));
       this.sns = settings.sns() != null ? settings.sns() : lifecycle.register("sns client", SnsAsyncClient.create());
       this.sqs = settings.sqs() != null ? settings.sqs() : lifecycle.register("sqs client", SqsAsyncClient.create());
+      this.payloadStore = payloadStore(System.getenv("PAYLOADS_BUCKET"));
       this.topology =
           Topology.resolve(sns, sqs, List.of(settings.publishTopic()), List.of(settings.consumeQueue()));
       this.dataSource =
@@ -80,7 +85,7 @@ public final class ServiceRuntime implements AutoCloseable {
       SnsPublisher publisher =
           lifecycle.register(
               "publisher",
-              traced(SnsPublisher.builder())
+              claimCheck(traced(SnsPublisher.builder()))
                   .client(sns)
                   .topic(topology.topicArn(settings.publishTopic()))
                   .codec(codec)
@@ -100,6 +105,25 @@ public final class ServiceRuntime implements AutoCloseable {
     } catch (RuntimeException e) {
       lifecycle.close();
       throw e;
+    }
+  }
+
+  /**
+   * The S3 claim-check when {@code PAYLOADS_BUCKET} names a bucket ({@code infra}'s {@code
+   * payloads:}): the relay's publisher stores events over the topic's size there and publishes a
+   * pointer, and the consumer resolves pointers from that bucket only. Null (no claim-check) when
+   * unset. Path-style S3 when {@code AWS_ENDPOINT_URL} is set (moto, LocalStack).
+   */
+  private PayloadStore payloadStore(String bucket) {
+    if (bucket == null || bucket.isBlank()) {
+      return null;
+    }
+    S3AsyncClient s3 = lifecycle.register("s3 client",
+        S3AsyncClient.builder().forcePathStyle(System.getenv("AWS_ENDPOINT_URL") != null).build());
+    try {
+      return S3PayloadStore.builder().client(s3).bucket(bucket.trim()).build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("PAYLOADS_BUCKET: " + e.getMessage(), e);
     }
   }
 
@@ -207,7 +231,7 @@ public final class ServiceRuntime implements AutoCloseable {
     consumer =
         handlers
             .apply(
-                traced(SqsConsumer.builder())
+                claimCheck(traced(SqsConsumer.builder()))
                     .client(sqs)
                     .queueName(settings.consumeQueue())
                     .name(settings.service())
@@ -261,6 +285,14 @@ public final class ServiceRuntime implements AutoCloseable {
 
   private SnsPublisher.Builder traced(SnsPublisher.Builder publisher) {
     return telemetry.openTelemetry() == null ? publisher : publisher.openTelemetry(telemetry.openTelemetry());
+  }
+
+  private SnsPublisher.Builder claimCheck(SnsPublisher.Builder publisher) {
+    return payloadStore == null ? publisher : publisher.payloadStore(payloadStore);
+  }
+
+  private SqsConsumer.Builder claimCheck(SqsConsumer.Builder consumer) {
+    return payloadStore == null ? consumer : consumer.payloadStore(payloadStore);
   }
 
   private SqsConsumer.Builder traced(SqsConsumer.Builder consumer) {
