@@ -19,13 +19,15 @@
 # stops, so no start consumes an earlier one's backlog. JVM flags as demo.sh: JAVA_OPTS if set,
 # else -XX:TieredStopAtLevel=1. Prints a table of medians with after/before ratios and writes all
 # samples and medians as JSON (default benchmarks/target/startup/startup-<time>.json).
+# --services "order-publisher customer-subscriber" measures a subset; --infra names the infra.jar
+# to apply the topology with (default: the one in --before, else infra/target/infra.jar).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
 BEFORE=""; AFTER=""; RUNS=5; REQUESTS=200; JSON=""; INFRA=""
 SERVICES="order-publisher customer-subscriber notification-service"
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --before) BEFORE="${2:?--before needs a directory}"; shift 2 ;;
@@ -43,6 +45,7 @@ die() { printf 'startup: %s\n' "$*" >&2; exit 1; }
 [[ -n "$BEFORE" && -n "$AFTER" ]] || { usage >&2; exit 2; }
 [[ "$RUNS" =~ ^[0-9]+$ && "$RUNS" -ge 1 ]] || die "--runs must be a positive number"
 [[ "$REQUESTS" =~ ^[0-9]+$ ]] || die "--requests must be a number"
+for dir in "$BEFORE" "$AFTER"; do [[ -d "$dir" ]] || die "$dir is not a directory"; done
 BEFORE="$(cd "$BEFORE" && pwd)"; AFTER="$(cd "$AFTER" && pwd)"
 for dir in "$BEFORE" "$AFTER"; do
   for s in $SERVICES; do [[ -f "$dir/$s.jar" ]] || die "$dir/$s.jar is missing"; done
