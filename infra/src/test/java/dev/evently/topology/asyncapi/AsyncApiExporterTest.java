@@ -77,7 +77,9 @@ class AsyncApiExporterTest {
     assertThat(message.at("/headers/properties/event-type/const").asText()).isEqualTo(OrderCreated.TYPE);
     assertThat(doc.at("/components/schemas/OrderCreated").toString()).isEqualTo(
         "{\"type\":\"object\",\"title\":\"OrderCreated\",\"properties\":{\"orderId\":{\"type\":\"string\"},"
-            + "\"customerId\":{\"type\":\"string\"},\"orderTotal\":{\"type\":\"number\"}},"
+            + "\"customerId\":{\"type\":\"string\"},\"orderTotal\":{\"type\":\"number\"},"
+            // the optional note (an optional injection: the codec decodes an event without it)
+            + "\"note\":{\"type\":\"string\"}},"
             + "\"required\":[\"orderId\",\"customerId\",\"orderTotal\"]}");
   }
 
@@ -94,6 +96,10 @@ class AsyncApiExporterTest {
     Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7).getSchema(payload, InputFormat.JSON);
 
     assertThat(schema.validate(wire, InputFormat.JSON)).isEmpty();
+    String withNote = codec.encode(EventTypes.builder().register(OrderCreated.TYPE, OrderCreated.class).build()
+        .event("/orders", new OrderCreated("o-1", "c-1", new BigDecimal("60.00"), "leave it at the door")));
+    assertThat(schema.validate(withNote, InputFormat.JSON)).isEmpty();
+    assertThat(schema.validate(withNote.replace("\"leave it at the door\"", "42"), InputFormat.JSON)).isNotEmpty();
     assertThat(schema.validate(wire.replace("\"orderTotal\"", "\"total\""), InputFormat.JSON)).isNotEmpty();
   }
 
