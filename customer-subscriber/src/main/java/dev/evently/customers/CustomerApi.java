@@ -1,24 +1,34 @@
 package dev.evently.customers;
 
 import dev.evently.service.ApiException;
-import dev.evently.service.HttpApi;
+import dev.evently.service.JsonRequest;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import dev.evently.service.IdempotencyKey;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import dev.evently.service.RequestBodies;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
 
-/** The customer service's HTTP resources. */
-final class CustomerApi {
+/**
+ * The customer service's HTTP resources. Bodies are read with the services' 16 KiB limit ({@link
+ * RequestBodies}) and validated strictly ({@link JsonRequest}); every error is {@code {"error",
+ * "field"}} ({@code ApiErrors}).
+ */
+@RestController
+class CustomerApi {
   private static final Set<String> CREATE_FIELDS = Set.of("name", "creditLimit");
 
   private final CustomerService service;
 
   CustomerApi(CustomerService service) {
     this.service = service;
-  }
-
-  HttpApi.Builder routes(HttpApi.Builder http) {
-    return http.route("POST", "/customers", this::create).route("GET", "/customers/{id}", this::get);
   }
 
   /**
@@ -28,22 +38,24 @@ final class CustomerApi {
    * another name or credit limit is 422. Only a success records the key: after a 400 or a 500 the
    * same key may be sent again.
    */
-  private HttpApi.Response create(HttpApi.Request request) {
+  @PostMapping("/customers")
+  ResponseEntity<Map<String, Object>> create(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    JsonRequest json = JsonRequest.read(request, response, RequestBodies.DEFAULT_LIMIT, CREATE_FIELDS);
     String key = IdempotencyKey.of(request);
-    var json = request.json(CREATE_FIELDS);
     String name = json.text("name", 200);
     IdempotencyKey.Result<Customer> created = service.create(name, json.amount("creditLimit"), key);
     if (created.outcome() == IdempotencyKey.Outcome.KEY_REUSED) {
       throw IdempotencyKey.reused("a customer", "name or creditLimit");
     }
-    return HttpApi.Response.json(201, view(created.value()));
+    return ResponseEntity.status(201).body(view(created.value()));
   }
 
-  private HttpApi.Response get(HttpApi.Request request) {
-    String id = request.param("id");
+  @GetMapping("/customers/{id}")
+  ResponseEntity<Map<String, Object>> get(@PathVariable String id) {
     Customer customer =
         service.find(id).orElseThrow(() -> ApiException.notFound("customer " + id + " not found"));
-    return HttpApi.Response.json(200, view(customer));
+    return ResponseEntity.ok(view(customer));
   }
 
   private static Map<String, Object> view(Customer c) {

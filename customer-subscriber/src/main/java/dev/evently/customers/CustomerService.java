@@ -10,7 +10,7 @@ import dev.evently.saga.events.OrderCreated;
 import dev.evently.saga.events.SagaEvents;
 import dev.evently.service.EventSink;
 import dev.evently.service.IdempotencyKey;
-import dev.evently.service.ServiceSettings;
+import dev.evently.service.ServiceSupport;
 import dev.evently.service.Transactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
@@ -33,20 +33,20 @@ import org.slf4j.LoggerFactory;
  */
 final class CustomerService {
   static final String SOURCE = "customer-service";
-  private static final EventTypes TYPES = ServiceSettings.typesOf(SagaEvents.TYPES);
+  private static final EventTypes TYPES = ServiceSupport.eventTypes(SagaEvents.TYPES);
   private static final Logger log = LoggerFactory.getLogger(CustomerService.class);
 
   private final DataSource dataSource;
   private final EventSink outbox;
-  private final String customerEventsTopicArn;
+  private final String customerEventsPublisher;
   private final CustomerRepository repository = new CustomerRepository();
   private final MeterRegistry meters;
 
   CustomerService(
-      DataSource dataSource, EventSink outbox, String customerEventsTopicArn, MeterRegistry meters) {
+      DataSource dataSource, EventSink outbox, String customerEventsPublisher, MeterRegistry meters) {
     this.dataSource = dataSource;
     this.outbox = outbox;
-    this.customerEventsTopicArn = customerEventsTopicArn;
+    this.customerEventsPublisher = customerEventsPublisher;
     this.meters = meters;
   }
 
@@ -156,6 +156,6 @@ final class CustomerService {
   /** The reply {@code data} to {@code cause}: same flow (correlation), caused by it, about its order. */
   private void reply(Connection tx, Event<OrderCreated> cause, Record data) throws Exception {
     Event<?> reply = TYPES.event(SOURCE, data).withSubject(cause.data().orderId()).causedBy(cause);
-    outbox.publish(tx, customerEventsTopicArn, reply);
+    outbox.publish(tx, customerEventsPublisher, reply);
   }
 }

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.evently.service.Database;
-import dev.evently.service.HttpApi;
+import dev.evently.service.testing.TestWeb;
 import dev.evently.service.testing.JsonHttp;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpResponse;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The customer HTTP resources against a real (in-memory H2) database. */
 class CustomerApiTest {
   private HikariDataSource dataSource;
-  private HttpApi api;
+  private TestWeb api;
   private final JsonHttp http = new JsonHttp(() -> api.port());
 
   @BeforeEach
@@ -28,7 +28,8 @@ class CustomerApiTest {
     Database.migrate(dataSource, "db/customers", "customers_schema_history");
     CustomerService service =
         new CustomerService(dataSource, (tx, topic, event) -> {}, "arn:customer-events", new SimpleMeterRegistry());
-    api = new CustomerApi(service).routes(HttpApi.builder().port(0)).start();
+    CustomerService customers = service;
+    api = TestWeb.start(beans -> beans.registerBean(CustomerService.class, () -> customers), CustomerApi.class);
   }
 
   @AfterEach

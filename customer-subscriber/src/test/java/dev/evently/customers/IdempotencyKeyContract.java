@@ -5,7 +5,7 @@ import static dev.evently.service.testing.JsonHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.evently.service.HttpApi;
+import dev.evently.service.testing.TestWeb;
 import dev.evently.service.Transactions;
 import dev.evently.service.testing.JsonHttp;
 import dev.evently.service.testing.TestDatabases;
@@ -28,7 +28,7 @@ abstract class IdempotencyKeyContract {
 
   private HikariDataSource dataSource;
   private CustomerService service;
-  private HttpApi api;
+  private TestWeb api;
   private final JsonHttp http = new JsonHttp(() -> api.port());
 
   /** A new, empty database with the customer service's tables. */
@@ -41,7 +41,8 @@ abstract class IdempotencyKeyContract {
   void start() throws Exception {
     dataSource = openDatabase();
     service = new CustomerService(dataSource, (tx, topic, event) -> {}, "arn:customer-events", new SimpleMeterRegistry());
-    api = new CustomerApi(service).routes(HttpApi.builder().port(0)).start();
+    CustomerService customers = service;
+    api = TestWeb.start(beans -> beans.registerBean(CustomerService.class, () -> customers), CustomerApi.class);
   }
 
   @AfterEach

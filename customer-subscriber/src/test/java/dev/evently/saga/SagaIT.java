@@ -4,21 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.evently.customers.CustomerApp;
+import dev.evently.customers.CustomerApplication;
 import dev.evently.event.Event;
 import dev.evently.event.EventAttributes;
 import dev.evently.event.EventCodec;
 import dev.evently.localstack.AwsBackend;
 import dev.evently.localstack.LocalAws;
-import dev.evently.orders.OrderApp;
+import dev.evently.orders.OrderApplication;
 import dev.evently.saga.events.CustomerCreditReservationFailed;
 import dev.evently.saga.events.CustomerCreditReserved;
 import dev.evently.saga.events.OrderCancelled;
 import dev.evently.saga.events.OrderCreated;
 import dev.evently.saga.events.SagaEvents;
-import dev.evently.service.Env;
-import dev.evently.service.ServiceRuntime;
-import dev.evently.service.ServiceSettings;
+import dev.evently.service.testing.Services;
+import org.springframework.context.ConfigurableApplicationContext;
+import dev.evently.service.ServiceSupport;
 import dev.evently.service.testing.JsonHttp;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
@@ -43,15 +43,15 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 @LocalAws
 class SagaIT {
-  private static final JsonHttp ORDERS = new JsonHttp(() -> SagaIT.orders.port());
-  private static final JsonHttp CUSTOMERS = new JsonHttp(() -> SagaIT.customers.port());
+  private static final JsonHttp ORDERS = new JsonHttp(() -> Services.port(SagaIT.orders));
+  private static final JsonHttp CUSTOMERS = new JsonHttp(() -> Services.port(SagaIT.customers));
   private static final Duration DEADLINE = Duration.ofSeconds(20);
-  private static final EventCodec CODEC = EventCodec.of(ServiceSettings.typesOf(SagaEvents.TYPES));
+  private static final EventCodec CODEC = EventCodec.of(ServiceSupport.eventTypes(SagaEvents.TYPES));
 
   private static AwsBackend aws;
   private static SagaTopology topology;
-  private static ServiceRuntime orders;
-  private static ServiceRuntime customers;
+  private static ConfigurableApplicationContext orders;
+  private static ConfigurableApplicationContext customers;
 
   private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
   private static String schema;
@@ -62,24 +62,15 @@ class SagaIT {
     schema = "saga_" + UUID.randomUUID().toString().substring(0, 8);
     postgres("CREATE SCHEMA " + schema);
     topology = SagaTopology.apply(aws, "saga");
-    Env noEnv = new Env(Map.of());
-    customers =
-        CustomerApp.start(
-            configure(CustomerApp.settings(noEnv))
-                .withDatabaseUrl(POSTGRES + "&currentSchema=" + schema)
-                .withTopology(physical(SagaEvents.CUSTOMER_EVENTS_TOPIC), physical(SagaEvents.CUSTOMER_QUEUE)));
-    orders =
-        OrderApp.start(
-            configure(OrderApp.settings(noEnv))
-                .withTopology(physical(SagaEvents.ORDER_EVENTS_TOPIC), physical(SagaEvents.ORDER_QUEUE)));
-  }
-
-  private static ServiceSettings configure(ServiceSettings settings) {
-    return settings
-        .withHttpPort(0)
-        .withDatabaseUrl("jdbc:h2:mem:" + settings.service() + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
-        .withReceiveWait(Duration.ofSeconds(1))
-        .withClients(aws.snsAsync(), aws.sqsAsync());
+    Map<String, Object> customer = Services.inProcess(aws, physical(SagaEvents.CUSTOMER_QUEUE));
+    customer.put("spring.datasource.url", POSTGRES + "&currentSchema=" + schema);
+    customer.put("CUSTOMER_EVENTS_TOPIC", physical(SagaEvents.CUSTOMER_EVENTS_TOPIC));
+    customer.put("CUSTOMER_QUEUE", physical(SagaEvents.CUSTOMER_QUEUE));
+    customers = CustomerApplication.run(customer);
+    Map<String, Object> order = Services.inProcess(aws, physical(SagaEvents.ORDER_QUEUE));
+    order.put("ORDER_EVENTS_TOPIC", physical(SagaEvents.ORDER_EVENTS_TOPIC));
+    order.put("ORDER_QUEUE", physical(SagaEvents.ORDER_QUEUE));
+    orders = OrderApplication.run(order);
   }
 
   @AfterAll

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.evently.localstack.AwsBackend;
 import dev.evently.localstack.LocalAws;
-import dev.evently.orders.OrderApp;
+import dev.evently.orders.OrderApplication;
 import dev.evently.saga.events.SagaEvents;
 import dev.evently.service.Database;
-import dev.evently.service.Env;
-import dev.evently.service.ServiceRuntime;
+import dev.evently.service.testing.Services;
+import org.springframework.context.ConfigurableApplicationContext;
 import dev.evently.service.testing.JsonHttp;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ class SubscriberKilledIT {
 
   @TempDir Path dataDir;
   private SagaTopology topology;
-  private ServiceRuntime orders;
+  private ConfigurableApplicationContext orders;
   private Process subscriber;
 
   @AfterEach
@@ -60,15 +60,12 @@ class SubscriberKilledIT {
     String customerQueue = aws.sqs().getQueueUrl(r -> r.queueName(topology.physical(SagaEvents.CUSTOMER_QUEUE))).queueUrl();
     aws.sqs().setQueueAttributes(r -> r.queueUrl(customerQueue).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "3")));
 
-    orders =
-        OrderApp.start(
-            OrderApp.settings(new Env(Map.of()))
-                .withHttpPort(0)
-                .withDatabaseUrl("jdbc:h2:mem:orders" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
-                .withTopology(topology.physical(SagaEvents.ORDER_EVENTS_TOPIC), topology.physical(SagaEvents.ORDER_QUEUE))
-                .withReceiveWait(Duration.ofSeconds(1))
-                .withClients(aws.snsAsync(), aws.sqsAsync()));
-    JsonHttp orderApi = new JsonHttp(orders::port);
+    Map<String, Object> order = Services.inProcess(aws, topology.physical(SagaEvents.ORDER_QUEUE));
+    order.put("ORDER_EVENTS_TOPIC", topology.physical(SagaEvents.ORDER_EVENTS_TOPIC));
+    order.put("ORDER_QUEUE", topology.physical(SagaEvents.ORDER_QUEUE));
+    orders = OrderApplication.run(order);
+    ConfigurableApplicationContext orderService = orders;
+    JsonHttp orderApi = new JsonHttp(() -> Services.port(orderService));
     int customerPort = SubscriberProcess.freePort();
     JsonHttp customerApi = new JsonHttp(() -> customerPort);
     Map<String, String> env = SubscriberProcess.env(aws, topology, customerPort,

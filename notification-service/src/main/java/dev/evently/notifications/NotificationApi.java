@@ -1,6 +1,7 @@
 package dev.evently.notifications;
 
 import dev.evently.saga.events.SagaEvents;
+import dev.evently.service.ApiException;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
  * </ul>
  *
  * An id that is blank, longer than {@value SagaEvents#MAX_ID_LENGTH} characters or holds control
- * characters is 400 {@code {"error", "field"}}, as every error ({@link ApiErrors}).
+ * characters is 400 {@code {"error", "field"}}, as every error ({@code ApiErrors}).
  */
 @RestController
 class NotificationApi {

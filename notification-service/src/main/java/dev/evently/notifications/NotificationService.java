@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.time.Clock;
 import java.util.Optional;
+import dev.evently.service.ServiceSupport;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,7 @@ public class NotificationService {
       DataSource dataSource,
       NotificationStore store,
       MeterRegistry meters,
-      NotificationApplication.EventlySchema migrated) {
+      ServiceSupport.EventlySchema migrated) {
     this(dataSource, store, meters, Clock.systemUTC());
   }
 

@@ -162,6 +162,6 @@ class NotificationApiTest {
     assertThat(live.json().at("/checks/queue").asText()).startsWith("DOWN: ");
     assertThat(ready.status()).isEqualTo(503);
     assertThat(ready.json().get("status").asText()).isEqualTo("DOWN");
-    assertThat(millis).as("two health answers").isLessThan(2 * ServiceHealth.DEADLINE.toMillis() + 1_000);
+    assertThat(millis).as("two health answers").isLessThan(2 * dev.evently.service.Health.DEFAULT_DEADLINE.toMillis() + 1_000);
   }
 }

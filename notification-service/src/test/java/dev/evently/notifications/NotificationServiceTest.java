@@ -50,7 +50,7 @@ class NotificationServiceTest {
         .table("notification_schema_history")
         .baselineOnMigrate(true).baselineVersion("0").load().migrate();
     store = new NotificationStore(dataSource);
-    service = new NotificationService(dataSource, store, meters, new NotificationApplication.EventlySchema());
+    service = new NotificationService(dataSource, store, meters, java.time.Clock.systemUTC());
   }
 
   @AfterEach

@@ -2,15 +2,29 @@ package dev.evently.orders;
 
 import dev.evently.saga.events.SagaEvents;
 import dev.evently.service.ApiException;
-import dev.evently.service.HttpApi;
 import dev.evently.service.IdempotencyKey;
+import dev.evently.service.JsonRequest;
+import dev.evently.service.RequestBodies;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
 
-/** The order service's HTTP resources. */
-final class OrderApi {
+/**
+ * The order service's HTTP resources. Bodies are read with a limit ({@link RequestBodies}: 16 KiB,
+ * 1 MiB for {@code POST /orders}) and validated strictly ({@link JsonRequest}); every error is
+ * {@code {"error", "field"}} ({@code ApiErrors}).
+ */
+@RestController
+class OrderApi {
   private static final Set<String> PLACE_FIELDS = Set.of("customerId", "orderTotal", "note");
   /**
    * The body limit of {@code POST /orders}: room for a note of {@link SagaEvents#MAX_NOTE_BYTES}
@@ -24,12 +38,6 @@ final class OrderApi {
     this.service = service;
   }
 
-  HttpApi.Builder routes(HttpApi.Builder http) {
-    return http.route("POST", "/orders", MAX_PLACE_BODY_BYTES, this::place)
-        .route("GET", "/orders/{id}", this::get)
-        .route("POST", "/orders/{id}/cancel", this::cancel);
-  }
-
   /**
    * {@code POST /orders}: 202 {@code {"orderId", "state": "PENDING"}}. The optional {@code note}
    * (free text up to {@link SagaEvents#MAX_NOTE_BYTES} UTF-8 bytes, body up to {@link
@@ -39,9 +47,11 @@ final class OrderApi {
    * customer, total or note is 422. The body is validated before the key is looked at, and only a success records
    * the key: after a 400 or a 500 the same key may be sent again.
    */
-  private HttpApi.Response place(HttpApi.Request request) {
+  @PostMapping("/orders")
+  ResponseEntity<Map<String, Object>> place(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    JsonRequest json = JsonRequest.read(request, response, MAX_PLACE_BODY_BYTES, PLACE_FIELDS);
     String key = IdempotencyKey.of(request);
-    var json = request.json(PLACE_FIELDS);
     String customerId = json.text("customerId", 100);
     BigDecimal total = json.amount("orderTotal");
     String note = json.optionalText("note", SagaEvents.MAX_NOTE_BYTES);
@@ -53,22 +63,26 @@ final class OrderApi {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("orderId", placed.value().orderId());
     body.put("state", OrderState.PENDING.name());
-    return HttpApi.Response.json(202, body);
+    return ResponseEntity.status(202).body(body);
   }
 
-  private HttpApi.Response get(HttpApi.Request request) {
-    return HttpApi.Response.json(200, view(require(request.param("id"))));
+  @GetMapping("/orders/{id}")
+  ResponseEntity<Map<String, Object>> get(@PathVariable String id) {
+    return ResponseEntity.ok(view(require(id)));
   }
 
-  private HttpApi.Response cancel(HttpApi.Request request) {
-    String id = request.param("id");
+  /** {@code POST /orders/{id}/cancel}: 202 with the cancelled order; 404 unknown; 409 not cancellable. */
+  @PostMapping("/orders/{id}/cancel")
+  ResponseEntity<Map<String, Object>> cancel(
+      @PathVariable String id, HttpServletRequest request, HttpServletResponse response) throws IOException {
+    RequestBodies.read(request, response, RequestBodies.DEFAULT_LIMIT); // no body is needed; a huge one is refused
     OrderService.CancelOutcome outcome =
         service.cancel(id).orElseThrow(() -> ApiException.notFound("order " + id + " not found"));
     if (!outcome.cancelled()) {
       throw ApiException.conflict(
           "order " + id + " is " + outcome.order().state() + "; only PENDING or APPROVED orders can be cancelled");
     }
-    return HttpApi.Response.json(202, view(outcome.order()));
+    return ResponseEntity.status(202).body(view(outcome.order()));
   }
 
   private Order require(String id) {

@@ -9,7 +9,7 @@ import dev.evently.saga.events.OrderCreated;
 import dev.evently.saga.events.SagaEvents;
 import dev.evently.service.EventSink;
 import dev.evently.service.IdempotencyKey;
-import dev.evently.service.ServiceSettings;
+import dev.evently.service.ServiceSupport;
 import dev.evently.service.Transactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 final class OrderService {
   static final String SOURCE = "order-service";
-  private static final EventTypes TYPES = ServiceSettings.typesOf(SagaEvents.TYPES);
+  private static final EventTypes TYPES = ServiceSupport.eventTypes(SagaEvents.TYPES);
   private static final Logger log = LoggerFactory.getLogger(OrderService.class);
 
   /** What a cancel request found: the order after the attempt, and whether it was cancelled now. */
@@ -41,14 +41,14 @@ final class OrderService {
 
   private final DataSource dataSource;
   private final EventSink outbox;
-  private final String orderEventsTopicArn;
+  private final String orderEventsPublisher;
   private final OrderRepository orders = new OrderRepository();
   private final MeterRegistry meters;
 
-  OrderService(DataSource dataSource, EventSink outbox, String orderEventsTopicArn, MeterRegistry meters) {
+  OrderService(DataSource dataSource, EventSink outbox, String orderEventsPublisher, MeterRegistry meters) {
     this.dataSource = dataSource;
     this.outbox = outbox;
-    this.orderEventsTopicArn = orderEventsTopicArn;
+    this.orderEventsPublisher = orderEventsPublisher;
     this.meters = meters;
   }
 
@@ -180,6 +180,6 @@ final class OrderService {
   /** Emits {@code data} about {@code orderId}; the order id is the saga's correlation id. */
   private void emit(Connection tx, String orderId, Record data) throws Exception {
     Event<?> event = TYPES.event(SOURCE, data).withSubject(orderId).withCorrelationId(orderId);
-    outbox.publish(tx, orderEventsTopicArn, event);
+    outbox.publish(tx, orderEventsPublisher, event);
   }
 }

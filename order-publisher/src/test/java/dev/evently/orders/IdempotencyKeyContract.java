@@ -8,8 +8,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.evently.event.EventCodec;
 import dev.evently.outbox.Outbox;
 import dev.evently.saga.events.SagaEvents;
-import dev.evently.service.HttpApi;
-import dev.evently.service.ServiceSettings;
+import dev.evently.service.testing.TestWeb;
+import dev.evently.service.ServiceSupport;
 import dev.evently.service.testing.JsonHttp;
 import dev.evently.service.testing.TestDatabases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -39,7 +39,7 @@ abstract class IdempotencyKeyContract {
 
   private final AtomicBoolean outboxFails = new AtomicBoolean();
   private HikariDataSource dataSource;
-  private HttpApi api;
+  private TestWeb api;
   private final JsonHttp http = new JsonHttp(() -> api.port());
 
   /** A new, empty database with the library's and the order service's tables. */
@@ -51,7 +51,7 @@ abstract class IdempotencyKeyContract {
   @BeforeEach
   void start() throws Exception {
     dataSource = openDatabase();
-    Outbox outbox = Outbox.builder().codec(EventCodec.of(ServiceSettings.typesOf(SagaEvents.TYPES))).build();
+    Outbox outbox = Outbox.builder().codec(EventCodec.of(ServiceSupport.eventTypes(SagaEvents.TYPES))).build();
     OrderService service =
         new OrderService(
             dataSource,
@@ -63,7 +63,8 @@ abstract class IdempotencyKeyContract {
             },
             SagaEvents.ORDER_EVENTS_TOPIC,
             new SimpleMeterRegistry());
-    api = new OrderApi(service).routes(HttpApi.builder().port(0)).start();
+    OrderService orders = service;
+    api = TestWeb.start(beans -> beans.registerBean(OrderService.class, () -> orders), OrderApi.class);
   }
 
   @AfterEach

@@ -11,7 +11,7 @@ import dev.evently.saga.events.CustomerCreditReserved;
 import dev.evently.saga.events.OrderCancelled;
 import dev.evently.saga.events.OrderCreated;
 import dev.evently.service.Database;
-import dev.evently.service.HttpApi;
+import dev.evently.service.testing.TestWeb;
 import dev.evently.service.Transactions;
 import dev.evently.service.testing.JsonHttp;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,7 +33,7 @@ class OrderApiTest {
   private final AtomicBoolean outboxFails = new AtomicBoolean();
   private HikariDataSource dataSource;
   private OrderService service;
-  private HttpApi api;
+  private TestWeb api;
   private final JsonHttp http = new JsonHttp(() -> api.port());
 
   @BeforeEach
@@ -51,7 +51,8 @@ class OrderApiTest {
             },
             "arn:aws:sns:us-east-1:000000000000:order-events",
             new SimpleMeterRegistry());
-    api = new OrderApi(service).routes(HttpApi.builder().port(0)).start();
+    OrderService orders = service;
+    api = TestWeb.start(beans -> beans.registerBean(OrderService.class, () -> orders), OrderApi.class);
   }
 
   @AfterEach

@@ -9,9 +9,9 @@ import dev.evently.localstack.LocalAws;
 import dev.evently.localstack.TestNames;
 import dev.evently.saga.events.OrderCreated;
 import dev.evently.saga.events.SagaEvents;
-import dev.evently.service.Env;
-import dev.evently.service.ServiceRuntime;
-import dev.evently.service.ServiceSettings;
+import dev.evently.service.ServiceSupport;
+import dev.evently.service.testing.Services;
+import org.springframework.context.ConfigurableApplicationContext;
 import dev.evently.service.testing.JsonHttp;
 import java.time.Duration;
 import java.util.HashSet;
@@ -38,15 +38,11 @@ class OrderAppShutdownIT {
     String sink = fixtures.createQueue(names.queue("order-events-sink"));
     fixtures.subscribe(topicArn, sink, true, null);
 
-    ServiceRuntime service =
-        OrderApp.start(
-            OrderApp.settings(new Env(Map.of()))
-                .withHttpPort(0)
-                .withDatabaseUrl("jdbc:h2:mem:shutdown-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
-                .withTopology(topic, queue)
-                .withReceiveWait(Duration.ofSeconds(1))
-                .withClients(aws.snsAsync(), aws.sqsAsync()));
-    JsonHttp http = new JsonHttp(service::port);
+    Map<String, Object> properties = Services.inProcess(aws, queue);
+    properties.put("ORDER_EVENTS_TOPIC", topic);
+    properties.put("ORDER_QUEUE", queue);
+    ConfigurableApplicationContext service = OrderApplication.run(properties);
+    JsonHttp http = new JsonHttp(() -> Services.port(service));
     Set<String> accepted = new HashSet<>();
     for (int i = 0; i < ORDERS; i++) {
       var response = http.post("/orders", "{\"customerId\": \"c-" + i + "\", \"orderTotal\": 10}");
@@ -55,7 +51,7 @@ class OrderAppShutdownIT {
     }
     service.close();
 
-    EventCodec codec = EventCodec.of(ServiceSettings.typesOf(SagaEvents.TYPES));
+    EventCodec codec = EventCodec.of(ServiceSupport.eventTypes(SagaEvents.TYPES));
     List<Message> published = fixtures.receiveAll(sink, Duration.ofSeconds(10), ORDERS);
     Set<String> publishedOrders = new HashSet<>();
     for (Message m : published) {

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Health over named checks, in two views.
  *
  * <ul>
- *   <li>Readiness ({@link #handle}, the services' {@code GET /health/ready}): 200 {@code
+ *   <li>Readiness ({@link #readiness}, the services' {@code GET /health/ready}): 200 {@code
  *       {"status":"UP", "checks": {...}}} when every check passes, 503 with {@code DOWN} and the
  *       failing checks' messages otherwise. Route traffic by it.
  *   <li>Liveness ({@link #liveness()}, the services' {@code GET /health}): 200 while every
@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       check fails (the process itself is broken). Restart by it.
  * </ul>
  *
+ * <p>{@link HealthEndpoint} serves both views over HTTP. Thread-safe.
+ *
  * <p><b>Deadline.</b> The checks run at once, each on its own thread of this handler, and the answer
  * comes within the deadline ({@link #DEFAULT_DEADLINE} by default) whatever they do: a check that
  * has not finished by then is {@code DOWN: no answer within ... ms}. This is what keeps {@code
@@ -34,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * started again: the new request waits for that same run (within its own deadline), so a hung
  * dependency holds at most one thread per check.
  */
-public final class Health implements HttpApi.Handler {
+public final class Health {
   /** The default bound on a {@code /health} answer: 3 s. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(3);
 
@@ -105,29 +107,29 @@ public final class Health implements HttpApi.Handler {
     this.executor.allowCoreThreadTimeOut(true);
   }
 
+  /** An answer: the HTTP status and the JSON body. */
+  public record Answer(int status, Map<String, Object> body) {}
+
   /** Readiness: 200 when every check passes, else 503. */
-  @Override
-  public HttpApi.Response handle(HttpApi.Request request) {
+  public Answer readiness() {
     Map<String, String> results = results();
     boolean up = results.values().stream().allMatch("UP"::equals);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", up ? "UP" : "DOWN");
     body.put("checks", results);
-    return HttpApi.Response.json(up ? 200 : 503, body);
+    return new Answer(up ? 200 : 503, body);
   }
 
   /** Liveness: 503 only when a vital check fails; a failing dependency is 200 DEGRADED. */
-  public HttpApi.Handler liveness() {
-    return request -> {
-      Map<String, String> results = results();
-      boolean alive = vital.stream().allMatch(name -> "UP".equals(results.get(name)));
-      boolean degraded = !results.values().stream().allMatch("UP"::equals);
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("status", !alive ? "DOWN" : degraded ? "DEGRADED" : "UP");
-      body.put("degraded", degraded);
-      body.put("checks", results);
-      return HttpApi.Response.json(alive ? 200 : 503, body);
-    };
+  public Answer liveness() {
+    Map<String, String> results = results();
+    boolean alive = vital.stream().allMatch(name -> "UP".equals(results.get(name)));
+    boolean degraded = !results.values().stream().allMatch("UP"::equals);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", !alive ? "DOWN" : degraded ? "DEGRADED" : "UP");
+    body.put("degraded", degraded);
+    body.put("checks", results);
+    return new Answer(alive ? 200 : 503, body);
   }
 
   /** Every check's result ("UP" or "DOWN: why"), within the deadline. */

@@ -1,6 +1,8 @@
 package dev.evently.service;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.sql.Connection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -85,8 +87,15 @@ public final class IdempotencyKey {
    * @throws ApiException 400 with field {@value #HEADER} when the header is sent more than once or
    *     its value is not a valid key
    */
-  public static String of(HttpApi.Request request) {
-    List<String> values = request.headers(HEADER);
+  public static String of(HttpServletRequest request) {
+    return of(Collections.list(request.getHeaders(HEADER)));
+  }
+
+  /**
+   * The key in {@code values} (every value of the header, in the order received) without
+   * surrounding quotes, or null when there is none; see {@link #of(HttpServletRequest)}.
+   */
+  public static String of(List<String> values) {
     if (values.isEmpty()) {
       return null;
     }

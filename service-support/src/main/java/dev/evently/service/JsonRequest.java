@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
@@ -30,6 +33,15 @@ public final class JsonRequest {
 
   private JsonRequest(ObjectNode body) {
     this.body = body;
+  }
+
+  /**
+   * Reads the body of {@code request} (at most {@code limit} bytes, see {@link RequestBodies}) as
+   * one JSON object whose field names are all in {@code allowed}.
+   */
+  public static JsonRequest read(
+      HttpServletRequest request, HttpServletResponse response, int limit, Set<String> allowed) throws IOException {
+    return parse(RequestBodies.read(request, response, limit), allowed);
   }
 
   /** Parses {@code bytes} as one JSON object whose field names are all in {@code allowed}. */

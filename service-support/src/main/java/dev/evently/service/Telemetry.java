@@ -1,5 +1,8 @@
 package dev.evently.service;
 
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
@@ -25,10 +28,23 @@ public final class Telemetry implements AutoCloseable {
     this.sdk = sdk;
   }
 
+  /** Whether the process's {@code OTEL_TRACES_EXPORTER} (or {@code otel.traces.exporter}) names an exporter. */
+  public static final class Enabled implements Condition {
+    @Override
+    public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+      return exporter(System::getenv) != null;
+    }
+  }
+
+  private static String exporter(Function<String, String> env) {
+    String exporter = firstNonBlank(System.getProperty("otel.traces.exporter"), env.apply("OTEL_TRACES_EXPORTER"));
+    return exporter == null || exporter.equals("none") ? null : exporter;
+  }
+
   /** Telemetry for {@code service}, reading {@code env} (the process environment in production). */
   public static Telemetry open(String service, Function<String, String> env) {
-    String exporter = firstNonBlank(System.getProperty("otel.traces.exporter"), env.apply("OTEL_TRACES_EXPORTER"));
-    if (exporter == null || exporter.equals("none")) {
+    String exporter = exporter(env);
+    if (exporter == null) {
       return new Telemetry(null);
     }
     OpenTelemetrySdk sdk =

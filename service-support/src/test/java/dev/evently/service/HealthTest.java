@@ -19,7 +19,7 @@ class HealthTest {
     checks.put("database", () -> {});
     checks.put("queue", () -> {});
 
-    HttpApi.Response response = new Health(checks).handle(null);
+    Health.Answer response = new Health(checks).readiness();
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.body()).isEqualTo(Map.of("status", "UP", "checks", Map.of("database", "UP", "queue", "UP")));
@@ -33,7 +33,7 @@ class HealthTest {
     });
     checks.put("queue", () -> {});
 
-    HttpApi.Response response = new Health(checks).handle(null);
+    Health.Answer response = new Health(checks).readiness();
 
     assertThat(response.status()).isEqualTo(503);
     assertThat(response.body())
@@ -54,7 +54,7 @@ class HealthTest {
     try {
       for (int i = 0; i < 3; i++) {
         long start = System.nanoTime();
-        HttpApi.Response response = health.handle(null);
+        Health.Answer response = health.readiness();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.body())
@@ -65,7 +65,7 @@ class HealthTest {
     } finally {
       release.countDown();
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> health.handle(null).status() == 200);
+    await().atMost(Duration.ofSeconds(5)).until(() -> health.readiness().status() == 200);
     assertThat(runs.get()).isEqualTo(2);
   }
 
@@ -78,7 +78,7 @@ class HealthTest {
     checks.put("consumer", () -> {});
     Health health = new Health(checks, java.util.Set.of("consumer"));
 
-    HttpApi.Response live = health.liveness().handle(null);
+    Health.Answer live = health.liveness();
     assertThat(live.status()).isEqualTo(200);
     assertThat(live.body())
         .isEqualTo(
@@ -86,7 +86,7 @@ class HealthTest {
                 "status", "DEGRADED",
                 "degraded", true,
                 "checks", Map.of("database", "DOWN: Connection refused", "consumer", "UP")));
-    assertThat(health.handle(null).status()).as("not ready").isEqualTo(503);
+    assertThat(health.readiness().status()).as("not ready").isEqualTo(503);
   }
 
   @Test
@@ -98,10 +98,10 @@ class HealthTest {
     });
     Health health = new Health(checks, java.util.Set.of("consumer"));
 
-    HttpApi.Response live = health.liveness().handle(null);
+    Health.Answer live = health.liveness();
     assertThat(live.status()).isEqualTo(503);
     assertThat(live.body()).extracting(b -> ((Map<?, ?>) b).get("status")).isEqualTo("DOWN");
-    assertThat(new Health(Map.of("database", () -> {}), java.util.Set.of()).liveness().handle(null).body())
+    assertThat(new Health(Map.of("database", () -> {}), java.util.Set.of()).liveness().body())
         .isEqualTo(Map.of("status", "UP", "degraded", false, "checks", Map.of("database", "UP")));
   }
 }

@@ -47,7 +47,11 @@ class IdempotencyKeyTest {
     assertThat(e.getMessage()).isEqualTo("Idempotency-Key was already used for a customer with another name or creditLimit");
   }
 
-  private static HttpApi.Request request(Map<String, List<String>> headers) {
-    return new HttpApi.Request("POST", "/x", Map.of(), headers, new byte[0]);
+  /** The values of the header, found case-insensitively, as a servlet container hands them over. */
+  private static List<String> request(Map<String, List<String>> headers) {
+    return headers.entrySet().stream()
+        .filter(h -> h.getKey().equalsIgnoreCase(IdempotencyKey.HEADER))
+        .flatMap(h -> h.getValue().stream())
+        .toList();
   }
 }

@@ -1,4 +1,4 @@
-package dev.evently.notifications;
+package dev.evently.service;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,12 +13,13 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
- * Every error as {@code {"error": "...", "field": "..."}} (field only when one is at fault), like
- * the other services: no stack trace, no echoed value. Unknown paths 404, other methods 405,
- * unexpected failures 500 (logged with the exception, not the request).
+ * Every error of the reference services as {@code {"error": "...", "field": "..."}} (field only
+ * when one is at fault): no stack trace, no echoed value. {@link ApiException}s get their status,
+ * unknown paths 404, other methods 405, other client errors Spring detects 4xx, unexpected failures
+ * 500 (logged with the exception, never the request). Registered by {@link ServiceSupport}.
  */
 @RestControllerAdvice
-class ApiErrors {
+public class ApiErrors {
   private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
 
   @ExceptionHandler(ApiException.class)
@@ -33,7 +34,7 @@ class ApiErrors {
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
   ResponseEntity<Map<String, Object>> method(HttpRequestMethodNotSupportedException e) {
-    return error(405, "method not allowed on this resource", null);
+    return error(405, "method " + e.getMethod() + " not allowed on this resource", null);
   }
 
   @ExceptionHandler(Exception.class)
@@ -45,7 +46,8 @@ class ApiErrors {
     return error(500, "internal error", null);
   }
 
-  static ResponseEntity<Map<String, Object>> error(int status, String message, String field) {
+  /** The error response: {@code status} with {@code {"error": message, "field": field}} (no field when null). */
+  public static ResponseEntity<Map<String, Object>> error(int status, String message, String field) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", message);
     if (field != null) {
