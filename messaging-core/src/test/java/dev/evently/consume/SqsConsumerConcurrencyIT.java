@@ -142,7 +142,7 @@ class SqsConsumerConcurrencyIT {
         .isEqualTo(received());
     assertThat(registry.find("messaging.process.duration").tag("messaging.system", "aws_sqs").timers())
         .extracting(t -> t.getId().getTag("error.type"), t -> t.count())
-        .containsExactlyInAnyOrder(tuple(null, 5L), tuple("failure", 1L));
+        .containsExactlyInAnyOrder(tuple("none", 5L), tuple("failure", 1L));
   }
 
   @Test

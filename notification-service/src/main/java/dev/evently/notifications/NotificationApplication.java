@@ -2,7 +2,6 @@ package dev.evently.notifications;
 
 import dev.evently.event.EventTypes;
 import dev.evently.saga.events.SagaEvents;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -27,7 +26,7 @@ public class NotificationApplication {
   public static final String SERVICE = "notification-service";
 
   public static void main(String[] args) {
-    SpringApplication.run(NotificationApplication.class, args);
+    ServiceSupport.run(NotificationApplication.class, "application", java.util.Map.of(), args);
   }
 
   /** The saga's event types under their registered names (they are not {@code @EventType} records). */

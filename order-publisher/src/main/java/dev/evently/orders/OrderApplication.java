@@ -7,7 +7,6 @@ import dev.evently.service.ServiceSupport;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -45,9 +44,7 @@ public class OrderApplication {
    * which keeps it apart from another service's in the same JVM, as in tests).
    */
   public static ConfigurableApplicationContext run(Map<String, Object> properties, String... args) {
-    SpringApplication application = new SpringApplication(OrderApplication.class);
-    application.setDefaultProperties(Map.of("spring.config.name", SERVICE));
-    return ServiceSupport.run(application, properties, args);
+    return ServiceSupport.run(OrderApplication.class, SERVICE, properties, args);
   }
 
   @Bean

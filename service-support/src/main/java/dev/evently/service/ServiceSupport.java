@@ -19,6 +19,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.apache.catalina.core.StandardHost;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.http.server.observation.DefaultServerRequestObservationConvention;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
+import org.springframework.http.server.observation.ServerRequestObservationConvention;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
@@ -51,7 +57,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *   <li>The consumer's tuning and its database circuit breaker ({@link #databaseBreaker}), through
  *       a {@link ConsumerCustomizer}; {@link ExactlyOnce} for the handlers.
  *   <li>The OpenTelemetry SDK from the {@code OTEL_*} variables when they name a traces exporter
- *       ({@link Telemetry}); the starter then traces publishing and consuming.
+ *       ({@link Telemetry}): Spring's own HTTP instrumentation makes the SERVER spans, the
+ *       starter's publishers and consumers the messaging spans, in one trace.
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
@@ -69,15 +76,23 @@ public class ServiceSupport {
   static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
 
   /**
-   * Runs {@code application} with {@code properties} above every other property source (as
-   * command-line arguments are) and {@code args}.
+   * Runs the service {@code application} reading {@code name}{@code .properties} (its own file, so
+   * that services started in one JVM, as in tests, each read theirs), with {@code properties} above
+   * every other property source (as command-line arguments are) and {@code args}. Spring's tracing
+   * (the HTTP server spans) is on only when {@link Telemetry} is: with no traces exporter there is
+   * no tracer at all.
    */
   public static ConfigurableApplicationContext run(
-      SpringApplication application, Map<String, Object> properties, String... args) {
+      Class<?> application, String name, Map<String, Object> properties, String... args) {
+    SpringApplication spring = new SpringApplication(application);
+    spring.setDefaultProperties(Map.of(
+        "spring.config.name", name,
+        "management.tracing.enabled", Telemetry.enabled(System::getenv),
+        "management.tracing.export.enabled", Telemetry.enabled(System::getenv)));
     List<String> all = new ArrayList<>();
-    properties.forEach((name, value) -> all.add("--" + name + "=" + value));
+    properties.forEach((key, value) -> all.add("--" + key + "=" + value));
     all.addAll(List.of(args));
-    return application.run(all.toArray(String[]::new));
+    return spring.run(all.toArray(String[]::new));
   }
 
   /** Event types registering each record class under its type name (e.g. {@code SagaEvents.TYPES}). */
@@ -184,6 +199,13 @@ public class ServiceSupport {
     return new Health(checks, Set.of("consumer"));
   }
 
+  /** Tomcat's own error answers (before Spring sees a request) as JSON: {@link JsonErrorValve}. */
+  @Bean
+  WebServerFactoryCustomizer<TomcatServletWebServerFactory> jsonTomcatErrors() {
+    return factory -> factory.addContextCustomizers(
+        context -> ((StandardHost) context.getParent()).setErrorReportValveClass(JsonErrorValve.class.getName()));
+  }
+
   @Bean
   HealthEndpoint healthEndpoint(Health health) {
     return new HealthEndpoint(health);
@@ -196,9 +218,31 @@ public class ServiceSupport {
     return Telemetry.open(service, System::getenv);
   }
 
+  /**
+   * The SDK of {@link #telemetry} when tracing is on, else a no-op: Spring's HTTP instrumentation
+   * (Micrometer Observation, bridged to OpenTelemetry) and the starter's publishers and consumers
+   * all trace through this one, and nothing else builds an SDK.
+   */
   @Bean
-  @Conditional(Telemetry.Enabled.class)
-  OpenTelemetry openTelemetry(Telemetry telemetry) {
-    return telemetry.openTelemetry();
+  OpenTelemetry openTelemetry(ObjectProvider<Telemetry> telemetry) {
+    Telemetry configured = telemetry.getIfAvailable();
+    return configured == null ? OpenTelemetry.noop() : configured.openTelemetry();
+  }
+
+  /**
+   * Spring MVC's server observations (the {@code http.server.requests} metric and the SERVER span)
+   * with the span named as OpenTelemetry's HTTP conventions name it: {@code POST /orders}, the
+   * method and the route, not Micrometer's {@code http post /orders}.
+   */
+  @Bean
+  ServerRequestObservationConvention serverRequestObservationConvention() {
+    return new DefaultServerRequestObservationConvention() {
+      @Override
+      public String getContextualName(ServerRequestObservationContext context) {
+        String route = context.getPathPattern();
+        String method = context.getCarrier().getMethod();
+        return route == null ? method : method + " " + route;
+      }
+    };
   }
 }

@@ -36,6 +36,11 @@ public final class Telemetry implements AutoCloseable {
     }
   }
 
+  /** Whether {@code env} (or the {@code otel.traces.exporter} system property) names a traces exporter. */
+  public static boolean enabled(Function<String, String> env) {
+    return exporter(env) != null;
+  }
+
   private static String exporter(Function<String, String> env) {
     String exporter = firstNonBlank(System.getProperty("otel.traces.exporter"), env.apply("OTEL_TRACES_EXPORTER"));
     return exporter == null || exporter.equals("none") ? null : exporter;

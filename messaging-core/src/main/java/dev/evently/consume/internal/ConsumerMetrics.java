@@ -18,6 +18,12 @@ import java.util.function.Supplier;
  */
 public final class ConsumerMetrics {
   public static final String PREFIX = "evently.consumer.";
+  /**
+   * {@code error.type} of a call that succeeded. OpenTelemetry leaves the attribute out then, but
+   * Prometheus needs every series of a metric to have the same label names, so it is always set
+   * (Micrometer's own {@code exception=none} does the same).
+   */
+  public static final String NO_ERROR = "none";
 
   private final Meters meters;
   private final Counter received;
@@ -93,11 +99,8 @@ public final class ConsumerMetrics {
     processTimers
         .computeIfAbsent(
             outcome,
-            o ->
-                o.equals("success")
-                    ? semconv.timer("messaging.process.duration", "Duration of processing (handler calls)", "messaging.operation.name", "process")
-                    : semconv.timer(
-                        "messaging.process.duration", "Duration of processing (handler calls)", "messaging.operation.name", "process", "error.type", o))
+            o -> semconv.timer("messaging.process.duration", "Duration of processing (handler calls)",
+                "messaging.operation.name", "process", "error.type", o.equals("success") ? NO_ERROR : o))
         .record(nanos, TimeUnit.NANOSECONDS);
     if (events > 0 && outcome.equals("success")) {
       succeeded.increment(events);

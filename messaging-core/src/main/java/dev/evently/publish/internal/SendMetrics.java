@@ -1,5 +1,6 @@
 package dev.evently.publish.internal;
 
+import dev.evently.consume.internal.ConsumerMetrics;
 import dev.evently.internal.Meters;
 import dev.evently.tracing.MessagingTracing;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,8 +16,9 @@ import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
  * The publisher's meters by the OpenTelemetry messaging conventions, around each PublishBatch
  * call: {@code messaging.client.operation.duration} (timer per call) and {@code
  * messaging.client.sent.messages} (counter per entry), tagged {@code messaging.system=aws_sns},
- * {@code messaging.destination.name}, {@code messaging.operation.name=send} and, for a failed call
- * or entry, {@code error.type} (the exception's class or SNS's error code). Thread-safe.
+ * {@code messaging.destination.name}, {@code messaging.operation.name=send} and {@code error.type}
+ * (the exception's class or SNS's error code for a failed call or entry, {@code none} otherwise:
+ * see {@link ConsumerMetrics#NO_ERROR}). Thread-safe.
  */
 public final class SendMetrics {
   private static final String ERROR_TYPE = "error.type";
@@ -77,12 +79,14 @@ public final class SendMetrics {
             .increment();
       }
     }
-    meters.counter("messaging.client.sent.messages", "Messages the producer attempted to send").increment(entries - failed);
+    meters.counter("messaging.client.sent.messages", "Messages the producer attempted to send", ERROR_TYPE,
+        ConsumerMetrics.NO_ERROR).increment(entries - failed);
   }
 
   private Timer timer(String errorType) {
     return errorType == null
-        ? meters.timer("messaging.client.operation.duration", "Duration of PublishBatch calls")
+        ? meters.timer("messaging.client.operation.duration", "Duration of PublishBatch calls", ERROR_TYPE,
+            ConsumerMetrics.NO_ERROR)
         : meters.timer("messaging.client.operation.duration", "Duration of PublishBatch calls", ERROR_TYPE, errorType);
   }
 }
