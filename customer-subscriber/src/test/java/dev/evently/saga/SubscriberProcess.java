@@ -21,7 +21,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentials;
  * customer-subscriber.log} in a directory; for the tests that SIGKILL it.
  */
 final class SubscriberProcess {
-  static final Path JAR = Path.of("target", "customer-subscriber.jar");
+  static final Path JAR = Path.of("target", "app", "customer-subscriber.jar"); // extracted in the package phase
 
   private final Path dir;
 
@@ -47,7 +47,7 @@ final class SubscriberProcess {
 
   /** Starts the jar with {@code env} and waits until its {@code /health} answers 200. */
   Process start(Map<String, String> env) throws IOException {
-    assertThat(JAR).as("the shaded jar (built in the package phase)").exists();
+    assertThat(JAR).as("the extracted jar (built in the package phase)").exists();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder =
         new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-jar", JAR.toAbsolutePath().toString())

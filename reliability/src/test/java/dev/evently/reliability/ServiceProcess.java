@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One reference service running as a separate JVM from its shaded jar, with its stdout and stderr
+ * One reference service running as a separate JVM from its jar (Spring Boot's extracted layout), with its stdout and stderr
  * appended to a log file. The HTTP port is chosen once, so a restarted process serves on the same
  * URL. {@link #kill()} is SIGKILL, {@link #stop()} SIGTERM. Not thread-safe.
  */
@@ -46,7 +46,7 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   static Path jar(String module) {
-    return Path.of("..", module, "target", module + ".jar");
+    return Path.of("..", module, "target", "app", module + ".jar"); // the extracted Spring Boot jar
   }
 
   String name() {
