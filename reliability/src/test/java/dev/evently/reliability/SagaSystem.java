@@ -43,21 +43,31 @@ final class SagaSystem implements AutoCloseable {
    * (its queue fills unread otherwise: the topology subscribes it to both topics either way).
    */
   record Options(
-      boolean awsProxy, boolean databaseProxy, Map<String, String> env, boolean notifications, boolean payloads) {
+      boolean awsProxy, boolean databaseProxy, Map<String, String> env, boolean notifications, boolean payloads,
+      boolean twoInstances) {
     static final Options DIRECT = new Options(false, false);
 
     Options(boolean awsProxy, boolean databaseProxy) {
-      this(awsProxy, databaseProxy, Map.of(), false, false);
+      this(awsProxy, databaseProxy, Map.of(), false, false, false);
     }
 
     /** Direct connections, and {@code env} added to both services' environment. */
     static Options withEnv(Map<String, String> env) {
-      return new Options(false, false, Map.copyOf(env), false, false);
+      return new Options(false, false, Map.copyOf(env), false, false, false);
     }
 
     /** These options with notification-service started too (direct connections, same env). */
     Options withNotifications() {
-      return new Options(awsProxy, databaseProxy, env, true, payloads);
+      return new Options(awsProxy, databaseProxy, env, true, payloads, twoInstances);
+    }
+
+    /**
+     * These options with a second instance of order-publisher and of customer-subscriber, each on
+     * the same database schema and queue as the first (competing consumers, competing outbox
+     * relays); the HTTP requests of {@link SagaSystem} alternate between the two instances.
+     */
+    Options withTwoInstances() {
+      return new Options(awsProxy, databaseProxy, env, notifications, payloads, true);
     }
 
     /**
@@ -66,7 +76,7 @@ final class SagaSystem implements AutoCloseable {
      * S3 claim-check.
      */
     Options withPayloads() {
-      return new Options(awsProxy, databaseProxy, env, notifications, true);
+      return new Options(awsProxy, databaseProxy, env, notifications, true, twoInstances);
     }
   }
 
@@ -87,6 +97,10 @@ final class SagaSystem implements AutoCloseable {
   final ServiceProcess customers;
   /** notification-service, null unless {@link Options#notifications()}. */
   final ServiceProcess notifications;
+  /** The second order-publisher and customer-subscriber, null unless {@link Options#twoInstances()}. */
+  final ServiceProcess orders2;
+  final ServiceProcess customers2;
+  private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
   /** The payload bucket's name, null unless {@link Options#payloads()}. */
   final String payloadBucket;
   private final TopologyApplier topology;
@@ -144,6 +158,12 @@ final class SagaSystem implements AutoCloseable {
     orderEnv.put("ORDER_QUEUE", naming.physical(ORDER_QUEUE));
     customers = new ServiceProcess("customer-subscriber", ServiceProcess.jar("customer-subscriber"), customerEnv, logDir);
     orders = new ServiceProcess("order-publisher", ServiceProcess.jar("order-publisher"), orderEnv, logDir);
+    customers2 = options.twoInstances()
+        ? new ServiceProcess("customer-subscriber-2", ServiceProcess.jar("customer-subscriber"), customerEnv, logDir)
+        : null;
+    orders2 = options.twoInstances()
+        ? new ServiceProcess("order-publisher-2", ServiceProcess.jar("order-publisher"), orderEnv, logDir)
+        : null;
     if (notificationSchema != null) {
       Map<String, String> notificationEnv = new HashMap<>(common);
       notificationEnv.put("DATABASE_URL", Postgres.url(Postgres.PORT, notificationSchema, dbPassword));
@@ -164,8 +184,16 @@ final class SagaSystem implements AutoCloseable {
       }
       system.customers.launch();
       system.orders.launch();
+      if (system.orders2 != null) {
+        system.customers2.launch();
+        system.orders2.launch();
+      }
       system.customers.awaitHealthy();
       system.orders.awaitHealthy();
+      if (system.orders2 != null) {
+        system.customers2.awaitHealthy();
+        system.orders2.awaitHealthy();
+      }
       if (system.notifications != null) {
         system.notifications.awaitHealthy();
       }
@@ -180,11 +208,19 @@ final class SagaSystem implements AutoCloseable {
     return proxy != null ? proxy.port() : Postgres.PORT;
   }
 
-  // ---- the services' HTTP APIs
+  // ---- the services' HTTP APIs (alternating between the instances when there are two)
+
+  private ServiceProcess orderApi() {
+    return orders2 != null && requests.getAndIncrement() % 2 == 1 ? orders2 : orders;
+  }
+
+  private ServiceProcess customerApi() {
+    return customers2 != null && requests.getAndIncrement() % 2 == 1 ? customers2 : customers;
+  }
 
   /** Creates a customer with {@code creditLimit}; returns its id. */
   String createCustomer(String name, BigDecimal creditLimit) {
-    Http.Reply r = Http.post(customers.url("/customers"),
+    Http.Reply r = Http.post(customerApi().url("/customers"),
         "{\"name\":\"" + name + "\",\"creditLimit\":" + creditLimit.toPlainString() + "}", HTTP_TIMEOUT);
     if (r.status() != 201) {
       throw new AssertionError("creating a customer failed: " + r);
@@ -203,13 +239,13 @@ final class SagaSystem implements AutoCloseable {
   }
 
   Http.Reply placeOrder(String customerId, BigDecimal total) {
-    return Http.post(orders.url("/orders"),
+    return Http.post(orderApi().url("/orders"),
         "{\"customerId\":\"" + customerId + "\",\"orderTotal\":" + total.toPlainString() + "}", HTTP_TIMEOUT);
   }
 
   /** Places an order with an {@code Idempotency-Key}: a retry with the same key creates nothing new. */
   Http.Reply placeOrder(String customerId, BigDecimal total, String idempotencyKey) {
-    return Http.send(HttpRequest.newBuilder(orders.url("/orders")).timeout(HTTP_TIMEOUT)
+    return Http.send(HttpRequest.newBuilder(orderApi().url("/orders")).timeout(HTTP_TIMEOUT)
         .header("Content-Type", "application/json")
         .header("Idempotency-Key", idempotencyKey)
         .POST(HttpRequest.BodyPublishers.ofString(
@@ -218,15 +254,15 @@ final class SagaSystem implements AutoCloseable {
   }
 
   Http.Reply cancelOrder(String orderId) {
-    return Http.post(orders.url("/orders/" + orderId + "/cancel"), "", HTTP_TIMEOUT);
+    return Http.post(orderApi().url("/orders/" + orderId + "/cancel"), "", HTTP_TIMEOUT);
   }
 
   Http.Reply order(String orderId) {
-    return Http.get(orders.url("/orders/" + orderId), HTTP_TIMEOUT);
+    return Http.get(orderApi().url("/orders/" + orderId), HTTP_TIMEOUT);
   }
 
   Http.Reply customer(String customerId) {
-    return Http.get(customers.url("/customers/" + customerId), HTTP_TIMEOUT);
+    return Http.get(customerApi().url("/customers/" + customerId), HTTP_TIMEOUT);
   }
 
   // ---- the queues and the bucket, straight on the backend (never through the proxy)
@@ -302,7 +338,8 @@ final class SagaSystem implements AutoCloseable {
 
   /** Everything the services logged (all their incarnations). */
   String logs() {
-    return orders.log() + customers.log() + (notifications != null ? notifications.log() : "");
+    return orders.log() + customers.log() + (notifications != null ? notifications.log() : "")
+        + (orders2 != null ? orders2.log() + customers2.log() : "");
   }
 
   @Override
@@ -312,6 +349,10 @@ final class SagaSystem implements AutoCloseable {
     }
     customers.close();
     orders.close();
+    if (orders2 != null) {
+      customers2.close();
+      orders2.close();
+    }
     for (TcpProxy proxy : new TcpProxy[] {awsProxy, orderDbProxy, customerDbProxy}) {
       if (proxy != null) {
         proxy.close();

@@ -4,9 +4,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.evently.consume.CircuitBreakerPolicy;
 import dev.evently.consume.SqsConsumer;
 import dev.evently.jdbc.EventlyMigrations;
+import dev.evently.outbox.Outbox;
 import dev.evently.spring.ConsumerCustomizer;
 import dev.evently.spring.EventPublishers;
 import dev.evently.spring.EventlyConsumers;
+import dev.evently.spring.EventlyProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.opentelemetry.api.OpenTelemetry;
@@ -120,9 +122,16 @@ public class ServiceSupport {
     return properties.initializeDataSourceBuilder().type(HikariDataSource.class).url(url).build();
   }
 
+  /**
+   * The library's tables: with the starter's outbox ({@code evently.outbox.enabled}) its
+   * auto-configuration has migrated them (outbox and dedup table) already; without it (a service
+   * that only consumes) they are migrated here.
+   */
   @Bean
-  EventlySchema eventlySchema(DataSource dataSource) {
-    EventlyMigrations.migrate(dataSource);
+  EventlySchema eventlySchema(DataSource dataSource, ObjectProvider<Outbox> outbox) {
+    if (outbox.getIfAvailable() == null) {
+      EventlyMigrations.migrate(dataSource);
+    }
     return new EventlySchema();
   }
 
@@ -155,15 +164,30 @@ public class ServiceSupport {
             .build());
   }
 
-  /** Every consumer of the service: {@link #CONCURRENCY}, {@link #PREFETCH}, the database breaker. */
+  /**
+   * Every consumer of the service: {@link #CONCURRENCY}, {@link #PREFETCH}, {@link
+   * #SHUTDOWN_TIMEOUT} and the database breaker, each unless {@code evently.consumers.<queue>.*}
+   * sets its own (the properties are the user's; these are the service's defaults).
+   */
   @Bean
-  ConsumerCustomizer serviceConsumerTuning(CircuitBreaker databaseBreaker, DataSource dataSource) {
+  ConsumerCustomizer serviceConsumerTuning(CircuitBreaker databaseBreaker, DataSource dataSource,
+      EventlyProperties properties) {
     CircuitBreakerPolicy policy = CircuitBreakerPolicy.of(databaseBreaker).probe(() -> Database.ping(dataSource, 2));
-    return (queue, builder) -> builder
-        .concurrency(CONCURRENCY)
-        .prefetch(PREFETCH)
-        .shutdownTimeout(SHUTDOWN_TIMEOUT)
-        .circuitBreaker(policy);
+    return (queue, builder) -> {
+      EventlyProperties.Consumer own = properties.consumers().get(queue);
+      if (own == null || own.concurrency() == null) {
+        builder.concurrency(CONCURRENCY);
+      }
+      if (own == null || own.prefetch() == null) {
+        builder.prefetch(PREFETCH);
+      }
+      if (own == null || own.shutdownTimeout() == null) {
+        builder.shutdownTimeout(SHUTDOWN_TIMEOUT);
+      }
+      if (own == null || own.circuitBreaker() == null) {
+        builder.circuitBreaker(policy);
+      }
+    };
   }
 
   @Bean
