@@ -1,5 +1,6 @@
 package dev.evently.customers;
 
+import dev.evently.consume.EventHandler;
 import dev.evently.event.Event;
 import dev.evently.saga.events.OrderCancelled;
 import dev.evently.saga.events.OrderCreated;
@@ -15,21 +16,21 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class OrderEvents {
-  private final CustomerService customers;
-  private final ExactlyOnce exactlyOnce;
+  private final EventHandler<OrderCreated> created;
+  private final EventHandler<OrderCancelled> cancelled;
 
   OrderEvents(CustomerService customers, ExactlyOnce exactlyOnce) {
-    this.customers = customers;
-    this.exactlyOnce = exactlyOnce;
+    this.created = exactlyOnce.of(customers::onOrderCreated);
+    this.cancelled = exactlyOnce.of(customers::onOrderCancelled);
   }
 
   @EventlyHandler(queue = "${service.consume-queue}")
   void onOrderCreated(Event<OrderCreated> event) throws Exception {
-    exactlyOnce.handle(event, customers::onOrderCreated);
+    created.handle(event);
   }
 
   @EventlyHandler(queue = "${service.consume-queue}")
   void onOrderCancelled(Event<OrderCancelled> event) throws Exception {
-    exactlyOnce.handle(event, customers::onOrderCancelled);
+    cancelled.handle(event);
   }
 }

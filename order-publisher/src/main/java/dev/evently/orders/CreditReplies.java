@@ -1,5 +1,6 @@
 package dev.evently.orders;
 
+import dev.evently.consume.EventHandler;
 import dev.evently.event.Event;
 import dev.evently.saga.events.CustomerCreditReservationFailed;
 import dev.evently.saga.events.CustomerCreditReserved;
@@ -15,21 +16,21 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class CreditReplies {
-  private final OrderService orders;
-  private final ExactlyOnce exactlyOnce;
+  private final EventHandler<CustomerCreditReserved> reserved;
+  private final EventHandler<CustomerCreditReservationFailed> failed;
 
   CreditReplies(OrderService orders, ExactlyOnce exactlyOnce) {
-    this.orders = orders;
-    this.exactlyOnce = exactlyOnce;
+    this.reserved = exactlyOnce.of(orders::onCreditReserved);
+    this.failed = exactlyOnce.of(orders::onCreditReservationFailed);
   }
 
   @EventlyHandler(queue = "${service.consume-queue}")
   void onCreditReserved(Event<CustomerCreditReserved> event) throws Exception {
-    exactlyOnce.handle(event, orders::onCreditReserved);
+    reserved.handle(event);
   }
 
   @EventlyHandler(queue = "${service.consume-queue}")
   void onCreditReservationFailed(Event<CustomerCreditReservationFailed> event) throws Exception {
-    exactlyOnce.handle(event, orders::onCreditReservationFailed);
+    failed.handle(event);
   }
 }

@@ -1,6 +1,6 @@
 package dev.evently.service;
 
-import dev.evently.event.Event;
+import dev.evently.consume.EventHandler;
 import dev.evently.idempotency.JdbcIdempotentHandler;
 import dev.evently.idempotency.TransactionalEventHandler;
 import javax.sql.DataSource;
@@ -25,13 +25,19 @@ public final class ExactlyOnce {
     this.consumer = consumer;
   }
 
-  /** Applies {@code event} with {@code handler}, once; see the class comment. */
-  public <T> void handle(Event<T> event, TransactionalEventHandler<T> handler) throws Exception {
-    try {
-      JdbcIdempotentHandler.of(dataSource, consumer, handler).handle(event);
-    } catch (Exception e) {
-      log.warn("{} {} failed, it will be redelivered: {}", event.type(), event.id(), e.toString());
-      throw e;
-    }
+  /**
+   * {@code handler} applied once per event id (see the class comment), as an {@link EventHandler}
+   * to build once, when the service's handlers are wired, and call for every event.
+   */
+  public <T> EventHandler<T> of(TransactionalEventHandler<T> handler) {
+    EventHandler<T> idempotent = JdbcIdempotentHandler.of(dataSource, consumer, handler);
+    return event -> {
+      try {
+        idempotent.handle(event);
+      } catch (Exception e) {
+        log.warn("{} {} failed, it will be redelivered: {}", event.type(), event.id(), e.toString());
+        throw e;
+      }
+    };
   }
 }

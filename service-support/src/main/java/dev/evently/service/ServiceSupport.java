@@ -87,10 +87,11 @@ public class ServiceSupport {
   public static ConfigurableApplicationContext run(
       Class<?> application, String name, Map<String, Object> properties, String... args) {
     SpringApplication spring = new SpringApplication(application);
+    boolean tracing = Telemetry.enabled(System::getenv);
     spring.setDefaultProperties(Map.of(
         "spring.config.name", name,
-        "management.tracing.enabled", Telemetry.enabled(System::getenv),
-        "management.tracing.export.enabled", Telemetry.enabled(System::getenv)));
+        "management.tracing.enabled", tracing,
+        "management.tracing.export.enabled", tracing));
     List<String> all = new ArrayList<>();
     properties.forEach((key, value) -> all.add("--" + key + "=" + value));
     all.addAll(List.of(args));
@@ -197,11 +198,13 @@ public class ServiceSupport {
       @Value("${service.publisher:}") String publisher) {
     Map<String, Health.Check> checks = new LinkedHashMap<>();
     checks.put("database", () -> Database.ping(dataSource, 2));
+    java.util.concurrent.atomic.AtomicReference<String> queueUrl = new java.util.concurrent.atomic.AtomicReference<>();
     checks.put("queue", () -> {
       SqsAsyncClient client = sqs.getObject();
-      client.getQueueUrl(r -> r.queueName(queue))
-          .thenCompose(url -> client.getQueueAttributes(r -> r.queueUrl(url.queueUrl())
-              .attributeNames(QueueAttributeName.QUEUE_ARN)))
+      if (queueUrl.get() == null) { // looked up once; then one call per check
+        queueUrl.set(client.getQueueUrl(r -> r.queueName(queue)).get(3, TimeUnit.SECONDS).queueUrl());
+      }
+      client.getQueueAttributes(r -> r.queueUrl(queueUrl.get()).attributeNames(QueueAttributeName.QUEUE_ARN))
           .get(3, TimeUnit.SECONDS);
     });
     if (!publisher.isBlank()) {
