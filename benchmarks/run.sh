@@ -15,7 +15,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 # B6 (the outbox relay) also needs PostgreSQL at 127.0.0.1:5432 (trust, database test).
-# --only-b6 (anywhere among the options) runs just B6 and the B3 raw PublishBatch ceiling it is compared with.
+# --only-b6 (anywhere among the options) runs just B6 and the B3 variants it is compared with (the raw
+# PublishBatch loops, the ceiling; our publisher alone).
 ONLY_B6=0; ARGS=()
 for a in "$@"; do if [ "$a" = --only-b6 ]; then ONLY_B6=1; else ARGS+=("$a"); fi; done
 set -- ${ARGS[@]+"${ARGS[@]}"}
@@ -53,15 +54,18 @@ else
   # ours-50o / ours-otel: traced by the OpenTelemetry SDK into a dropping exporter (what tracing costs)
   B1_VARIANTS="raw-w50 ours-10 ours-50 sca-10 sca-50 raw-w100 SAME_HELD_50 SAME_HELD_10 ours-50p0 ours-50o"; B1_MSGS=20000; B1_WARMUP=20000
   B2_MSGS=20000; B2_WARMUP=20000
-  B3_SEQ=500; B3_MSGS=10000; B3_WARMUP=500; B3_VARIANTS="ours raw-batch-4 raw-batch-16 ours-otel"
+  # raw-batch-4-attr: the raw loop with the event-type attribute on every message, as ours sends (a diagnostic)
+  B3_SEQ=500; B3_MSGS=10000; B3_WARMUP=500; B3_VARIANTS="ours raw-batch-4 raw-batch-16 ours-otel raw-batch-4-attr"
   B4_BATCHES=60; B4_E2E_MSGS=200
   B4ACK_VARIANTS="ours-10 sca-10 raw-w1"; B4E2E_VARIANTS="ours raw"; B4STOP_VARIANTS="ours-10 sca-10"
 fi
 
 # B6: outbox relay throughput (rows committed beforehand) and commit-to-publish latency at low load
-# (relay-K-nosns, full mode: the relays and PostgreSQL alone, publishing to nothing: a diagnostic)
+# (relay-K-nosns, full mode: the relays and PostgreSQL alone, publishing to nothing: a diagnostic;
+# relay-1-c1: one relay working on one batch at a time, the default before concurrency 2;
+# relay-K-delay50: SNS's latency without moto's CPU, each message accepted 50 ms after it is handed over)
 if [ "$MODE" = quick ]; then B6_MSGS=2000; B6_WARMUP=500; B6_LAT_MSGS=100; B6_VARIANTS="relay-1 relay-2"
-else B6_MSGS=8000; B6_WARMUP=1000; B6_LAT_MSGS=300; B6_VARIANTS="relay-1 relay-2 relay-1-nosns relay-2-nosns"; fi
+else B6_MSGS=8000; B6_WARMUP=1000; B6_LAT_MSGS=300; B6_VARIANTS="relay-1 relay-2 relay-1-c1 relay-1-nosns relay-2-nosns relay-1-delay50 relay-2-delay50"; fi
 if [ "$ONLY_B6" = 1 ]; then EMQ_WARMUP=0; fi
 
 OUT="$ROOT/benchmarks/target"
@@ -134,8 +138,8 @@ FAILED=0
 # run_group BENCH "VARIANTS" ARGS...: RUNS rounds, each round every variant once, each in a fresh JVM.
 run_group() {
   local bench="$1" variants="$2"; shift 2
-  if [ "$ONLY_B6" = 1 ]; then  # B6 and the B3 raw PublishBatch ceiling it is compared with
-    case "$bench" in b6|b6lat) ;; b3) variants="$(echo "$variants" | tr ' ' '\n' | { grep '^raw-batch-' || true; } | tr '\n' ' ')" ;; *) variants="" ;; esac
+  if [ "$ONLY_B6" = 1 ]; then  # B6 and the B3 variants it is compared with
+    case "$bench" in b6|b6lat) ;; b3) variants="$(echo "$variants" | tr ' ' '\n' | { grep -E '^(raw-batch-|ours$)' || true; } | tr '\n' ' ')" ;; *) variants="" ;; esac
   fi
   for r in $(seq 1 "$RUNS"); do
     for v in $variants; do

@@ -22,7 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
 
 /**
@@ -42,14 +48,18 @@ final class OutboxBench {
    * {@code relay-K}: commits {@code warmup + messages} rows (the events of B3: no subject, so no
    * order between them), starts K relays on the table, and times the publication (SNS accepted)
    * of the last {@code messages}. Diagnostics: {@code relay-K-nosns} relays to a publisher that
-   * accepts at once without sending, to see the relay and the database alone; {@code relay-K-cN}
-   * (also {@code relay-K-nosns-cN}) sets each relay's concurrency to N instead of its default.
+   * accepts at once without sending, to see the relay and the database alone; {@code
+   * relay-K-delayD} relays to one that accepts each message D ms after it is handed over, sending
+   * nothing: a relay bound by SNS's latency rather than by moto's CPU; {@code relay-K-cN} (also
+   * {@code relay-K-nosns-cN}, {@code relay-K-delayD-cN}) sets each relay's concurrency to N
+   * instead of its default.
    */
   static Result throughput(String variant, String endpoint, int warmup, int messages) throws Exception {
     String[] parts = variant.split("-");
     int relays = Integer.parseInt(parts[1]);
     boolean noSns = variant.contains("-nosns");
-    int concurrency = variant.contains("-c") ? Integer.parseInt(variant.substring(variant.indexOf("-c") + 2)) : 0;
+    int concurrency = number(variant, "-c");
+    int delayMs = number(variant, "-delay");
     EventCodec codec = BenchEvent.codec();
     SnsAsyncClient control = Aws.sns(endpoint);
     String topicArn = control.createTopic(r -> r.name(Aws.uniqueName("b6-" + variant))).join().topicArn();
@@ -68,33 +78,39 @@ final class OutboxBench {
       tx.commit();
     }
     AtomicLong accepted = new AtomicLong();
-    long[] marks = new long[2];
+    AtomicLongArray jit = new AtomicLongArray(2);
+    // start and end of the timed rows: wall clock, and process CPU (over the timed rows only, as B3)
+    AtomicLongArray marks = new AtomicLongArray(4);
     List<EventPublisher> publishers = new ArrayList<>();
     List<OutboxRelay> started = new ArrayList<>();
-    long cpu0 = 0;
     for (int r = 0; r < relays; r++) {
       EventPublisher publisher =
           new Observed(
-              noSns ? new NoSns() : OursPublisher.create(Aws.sns(endpoint), topicArn, codec, total),
+              noSns || delayMs > 0
+                  ? new NoSns(delayMs)
+                  : OursPublisher.create(Aws.sns(endpoint), topicArn, codec, total),
               m -> {
                 long n = accepted.incrementAndGet();
                 if (n == warmup + 1) {
-                  marks[0] = System.nanoTime();
-                } else if (n == total) {
-                  marks[1] = System.nanoTime();
+                  marks.set(2, Result.cpuNanos());
+                  jit.set(0, Result.jitMillis());
+                  marks.set(0, System.nanoTime());
+                }
+                if (n == total) {
+                  marks.set(1, System.nanoTime());
+                  jit.set(1, Result.jitMillis());
+                  marks.set(3, Result.cpuNanos());
                 }
               });
       publishers.add(publisher);
       OutboxRelay.Builder relay = OutboxRelay.builder().dataSource(ds).outbox(outbox).publishers(Map.of(TOPIC, publisher));
       started.add((concurrency > 0 ? relay.concurrency(concurrency) : relay).build());
     }
-    cpu0 = Result.cpuNanos();
     started.forEach(OutboxRelay::start);
     long deadline = System.nanoTime() + 240_000_000_000L;
-    while (accepted.get() < total && System.nanoTime() < deadline) {
+    while (marks.get(3) == 0 && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
-    long cpu1 = Result.cpuNanos();
     started.forEach(OutboxRelay::close);
     publishers.forEach(EventPublisher::close);
     long unpublished = count(ds, "SELECT COUNT(*) FROM evently_outbox WHERE published_at IS NULL");
@@ -103,13 +119,14 @@ final class OutboxBench {
     if (accepted.get() < total) {
       throw new IllegalStateException("only " + accepted.get() + " of " + total + " rows published in time");
     }
-    double seconds = (marks[1] - marks[0]) / 1e9;
+    double seconds = (marks.get(1) - marks.get(0)) / 1e9;
     return new Result("b6", variant)
         .put("messages", messages)
         .put("relays", relays)
         .put("msg_per_s", Result.round(messages / seconds, 1))
         .put("seconds", Result.round(seconds, 3))
-        .put("cpu_ms_per_msg", Result.round((cpu1 - cpu0) / 1e6 / total, 4))
+        .put("cpu_ms_per_msg", Result.round((marks.get(3) - marks.get(2)) / 1e6 / messages, 4))
+        .put("jit_ms_timed", jit.get(1) - jit.get(0))
         .put("unpublished_after_close", unpublished);
   }
 
@@ -254,8 +271,31 @@ final class OutboxBench {
     }
   }
 
-  /** Diagnostics only ({@code relay-K-nosns}): accepts every message at once, sending nothing. */
+  /** The number after {@code option} in the variant's name ({@code relay-1-c2}: 2 for "-c"), else 0. */
+  private static int number(String variant, String option) {
+    Matcher m = Pattern.compile(option + "([0-9]+)").matcher(variant);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  /**
+   * Diagnostics only ({@code relay-K-nosns}, {@code relay-K-delayD}): accepts every message at
+   * once, or {@code delayMs} after it is handed over, sending nothing.
+   */
   private static final class NoSns implements EventPublisher {
+    private final int delayMs;
+    // one timer thread completes the futures (CompletableFuture.delayedExecutor would start a thread
+    // per message on 2 cores, where the common pool has parallelism 1)
+    private final ScheduledExecutorService timer;
+
+    NoSns(int delayMs) {
+      this.delayMs = delayMs;
+      this.timer = delayMs > 0 ? Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "b6-sns-delay");
+        t.setDaemon(true);
+        return t;
+      }) : null;
+    }
+
     @Override
     public CompletableFuture<String> publish(Event<?> event) {
       throw new UnsupportedOperationException();
@@ -263,10 +303,19 @@ final class OutboxBench {
 
     @Override
     public CompletableFuture<String> publishEncoded(EncodedMessage message) {
-      return CompletableFuture.completedFuture("not-sent");
+      if (timer == null) {
+        return CompletableFuture.completedFuture("not-sent");
+      }
+      CompletableFuture<String> accepted = new CompletableFuture<>();
+      timer.schedule(() -> accepted.complete("not-sent"), delayMs, TimeUnit.MILLISECONDS);
+      return accepted;
     }
 
     @Override
-    public void close() {}
+    public void close() {
+      if (timer != null) {
+        timer.shutdownNow();
+      }
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.evently.bench;
 
 import dev.evently.event.Event;
+import dev.evently.event.EventAttributes;
 import dev.evently.event.EventCodec;
 import dev.evently.publish.EventPublisher;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -23,7 +25,8 @@ final class PublisherBench {
   /**
    * Publishes {@code warmup} then {@code messages} events with the variant and times the second
    * part: {@code sequential} (one Publish call at a time), {@code raw-batch-C} (C concurrent loops
-   * of PublishBatch(10)), {@code ours} (our auto-batching publisher, every event handed over at
+   * of PublishBatch(10); {@code raw-batch-C-attr}: each message with the {@code event-type}
+   * attribute, as ours sends it), {@code ours} (our auto-batching publisher, every event handed over at
    * once; {@code ours-otel}: the same, traced by the OpenTelemetry SDK into a dropping exporter). An
    * event counts once SNS accepted it.
    */
@@ -39,11 +42,13 @@ final class PublisherBench {
             : null;
     publish(variant, client, topicArn, codec, ours, events(0, warmup));
     List<Event<BenchEvent>> timed = events(warmup, messages);
+    long jit0 = Result.jitMillis();
     long cpu0 = Result.cpuNanos();
     long t0 = System.nanoTime();
     publish(variant, client, topicArn, codec, ours, timed);
     double seconds = (System.nanoTime() - t0) / 1e9;
     long cpu1 = Result.cpuNanos();
+    long jit1 = Result.jitMillis();
     if (ours != null) {
       ours.close();
     }
@@ -52,7 +57,8 @@ final class PublisherBench {
         .put("messages", messages)
         .put("msg_per_s", Result.round(messages / seconds, 1))
         .put("seconds", Result.round(seconds, 3))
-        .put("cpu_ms_per_msg", Result.round((cpu1 - cpu0) / 1e6 / messages, 4));
+        .put("cpu_ms_per_msg", Result.round((cpu1 - cpu0) / 1e6 / messages, 4))
+        .put("jit_ms_timed", jit1 - jit0);
   }
 
   private static List<Event<BenchEvent>> events(int from, int count) {
@@ -70,7 +76,9 @@ final class PublisherBench {
         sns.publish(r -> r.topicArn(topicArn).message(codec.encode(e))).join();
       }
     } else if (variant.startsWith("raw-batch-")) {
-      rawBatches(sns, topicArn, codec, events, Integer.parseInt(variant.substring("raw-batch-".length())));
+      String loops = variant.substring("raw-batch-".length());
+      boolean typed = loops.endsWith("-attr");
+      rawBatches(sns, topicArn, codec, events, Integer.parseInt(typed ? loops.substring(0, loops.length() - 5) : loops), typed);
     } else if (ours != null) {
       CompletableFuture.allOf(ours.publishAll(events).toArray(CompletableFuture[]::new)).join();
     } else {
@@ -78,16 +86,19 @@ final class PublisherBench {
     }
   }
 
-  /** {@code loops} concurrent loops, each taking the next 10 events and awaiting its PublishBatch. */
+  /**
+   * {@code loops} concurrent loops, each taking the next 10 events and awaiting its PublishBatch;
+   * with {@code typed}, each message carries the {@code event-type} attribute ours sends.
+   */
   private static void rawBatches(
-      SnsAsyncClient sns, String topicArn, EventCodec codec, List<Event<BenchEvent>> events, int loops) {
+      SnsAsyncClient sns, String topicArn, EventCodec codec, List<Event<BenchEvent>> events, int loops, boolean typed) {
     AtomicInteger next = new AtomicInteger();
     AtomicLong failed = new AtomicLong();
     List<CompletableFuture<Void>> done = new ArrayList<>();
     for (int l = 0; l < loops; l++) {
       CompletableFuture<Void> loopDone = new CompletableFuture<>();
       done.add(loopDone);
-      batchLoop(sns, topicArn, codec, events, next, failed, loopDone);
+      batchLoop(sns, topicArn, codec, events, typed, next, failed, loopDone);
     }
     CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
     if (failed.get() > 0) {
@@ -100,6 +111,7 @@ final class PublisherBench {
       String topicArn,
       EventCodec codec,
       List<Event<BenchEvent>> events,
+      boolean typed,
       AtomicInteger next,
       AtomicLong failed,
       CompletableFuture<Void> loopDone) {
@@ -110,17 +122,19 @@ final class PublisherBench {
     }
     List<PublishBatchRequestEntry> entries = new ArrayList<>(10);
     for (int i = start; i < Math.min(events.size(), start + 10); i++) {
-      entries.add(
-          PublishBatchRequestEntry.builder()
-              .id(Integer.toString(i - start))
-              .message(codec.encode(events.get(i)))
-              .build());
+      PublishBatchRequestEntry.Builder entry =
+          PublishBatchRequestEntry.builder().id(Integer.toString(i - start)).message(codec.encode(events.get(i)));
+      if (typed) {
+        entry.messageAttributes(
+            Map.of(EventAttributes.TYPE, MessageAttributeValue.builder().dataType("String").stringValue(events.get(i).type()).build()));
+      }
+      entries.add(entry.build());
     }
     sns.publishBatch(r -> r.topicArn(topicArn).publishBatchRequestEntries(entries))
         .whenComplete(
             (PublishBatchResponse resp, Throwable err) -> {
               failed.addAndGet(err != null ? entries.size() : resp.failed().size());
-              batchLoop(sns, topicArn, codec, events, next, failed, loopDone);
+              batchLoop(sns, topicArn, codec, events, typed, next, failed, loopDone);
             });
   }
 

@@ -37,6 +37,12 @@ final class Result {
     return Math.round(v * f) / f;
   }
 
+  /** The JIT compilers' total time so far in ms (0 when the JVM does not report it). */
+  static long jitMillis() {
+    java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+  }
+
   /** Process CPU time in nanoseconds (all threads). */
   static long cpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())

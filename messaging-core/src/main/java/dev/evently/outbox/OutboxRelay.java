@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * {@code Outbox} write sends on commit, from any process: the relay {@code LISTEN}s on a
  * connection of its own. When that connection drops it keeps polling and listens again after a
  * short backoff. On H2 it polls. While it runs on PostgreSQL it holds up to {@code concurrency} +
- * 1 pool connections (2 by default).
+ * 1 pool connections (3 by default), on H2 one.
  *
  * <p>Thread-safe. {@link #start()} runs the loop on {@code concurrency} daemon threads (plus the
  * listener's); {@link #close()} stops them and waits for the current batches; the publishers are
@@ -70,6 +70,8 @@ import org.slf4j.LoggerFactory;
 public final class OutboxRelay implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
   private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
+  /** Batches at once on PostgreSQL unless {@link Builder#concurrency(int)} says otherwise. */
+  private static final int DEFAULT_PG_CONCURRENCY = 2;
   private static final Backoff LISTEN_RECONNECT = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5));
 
   private final DataSource dataSource;
@@ -96,7 +98,7 @@ public final class OutboxRelay implements AutoCloseable {
     this.minPoll = b.minPoll;
     this.maxPoll = b.maxPoll;
     this.publishTimeout = b.publishTimeout;
-    this.concurrency = dialect == Dialect.POSTGRESQL ? b.concurrency : 1;
+    this.concurrency = dialect != Dialect.POSTGRESQL ? 1 : b.concurrency > 0 ? b.concurrency : DEFAULT_PG_CONCURRENCY;
     this.retention = b.retention;
     this.clock = b.clock;
     this.cycle =
@@ -261,8 +263,8 @@ public final class OutboxRelay implements AutoCloseable {
 
   /**
    * Builder; {@link #dataSource}, {@link #outbox} and the publishers are required. Defaults: batch
-   * 100, concurrency 1, poll 10 ms..1 s, retry backoff 1 s doubling to 5 min (20%
-   * jitter), publish timeout 30 s, retention 1 day.
+   * 100, concurrency 2 on PostgreSQL (1 on H2), poll 10 ms..1 s, retry backoff 1 s doubling to 5
+   * min (20% jitter), publish timeout 30 s, retention 1 day.
    */
   public static final class Builder {
     private DataSource dataSource;
@@ -273,7 +275,7 @@ public final class OutboxRelay implements AutoCloseable {
     private Duration maxPoll = Duration.ofSeconds(1);
     private Backoff retryBackoff = Backoff.exponential(Duration.ofSeconds(1), Duration.ofMinutes(5));
     private Duration publishTimeout = Duration.ofSeconds(30);
-    private int concurrency = 1;
+    private int concurrency; // 0: the dialect's default
     private Duration retention = Duration.ofDays(1);
     private MeterRegistry meterRegistry;
     private Clock clock = Clock.systemUTC();
@@ -351,9 +353,10 @@ public final class OutboxRelay implements AutoCloseable {
     /**
      * PostgreSQL: how many batches the loop works on at once, each in its own transaction on its
      * own connection, so one publishes while another claims or commits. They take different rows
-     * ({@code SKIP LOCKED}) and keep the order per key as separate relays do. Worth raising when
-     * SNS's latency rather than CPU limits a relay (on moto, CPU-bound, 2 was no faster than 1:
-     * see docs/BENCHMARKS.md, B6). H2 always uses 1. Default 1.
+     * ({@code SKIP LOCKED}) and keep the order per key as separate relays do. With one, SNS
+     * waits while a batch is claimed and marked; with two it always has a batch to publish (see
+     * docs/BENCHMARKS.md, B6). More help when SNS's latency rather than CPU limits a relay. Each
+     * takes a pool connection while it works. H2 always uses 1. Default 2 on PostgreSQL.
      */
     public Builder concurrency(int concurrency) {
       if (concurrency < 1 || concurrency > 16) {

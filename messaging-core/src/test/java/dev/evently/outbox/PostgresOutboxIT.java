@@ -28,7 +28,8 @@ class PostgresOutboxIT extends OutboxContract {
     OutboxRelay.Builder builder =
         OutboxRelay.builder().dataSource(ds).outbox(Outbox.builder().codec(OrderPlaced.CODEC).build())
             .publishers(Map.of("order-events", new RecordingPublisher()));
-    assertThat(builder.build().concurrency()).isEqualTo(1);
+    assertThat(builder.build().concurrency()).isEqualTo(2);
+    assertThat(builder.concurrency(1).build().concurrency()).isEqualTo(1);
     assertThat(builder.concurrency(4).build().concurrency()).isEqualTo(4);
     assertThatThrownBy(() -> builder.concurrency(0)).hasMessage("concurrency must be 1..16");
   }
