@@ -72,6 +72,7 @@ public class EventlyOutboxAutoConfiguration {
       OutboxRelay.Builder builder = OutboxRelay.builder().dataSource(ds).outbox(outbox)
           .publishers(topic -> publishers.find(topic).orElse(null));
       if (options.batchSize() != null) builder.batchSize(options.batchSize());
+      if (options.concurrency() != null) builder.concurrency(options.concurrency());
       if (options.pollInterval() != null) {
         Duration max = options.pollInterval();
         builder.pollInterval(max.compareTo(Duration.ofMillis(10)) < 0 ? max : Duration.ofMillis(10), max);

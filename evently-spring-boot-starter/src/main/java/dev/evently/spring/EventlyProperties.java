@@ -38,7 +38,7 @@ public record EventlyProperties(
     eventPackages = eventPackages != null ? List.copyOf(eventPackages) : List.of();
     publishers = publishers != null ? Map.copyOf(publishers) : Map.of();
     consumers = consumers != null ? Map.copyOf(consumers) : Map.of();
-    outbox = outbox != null ? outbox : new Outbox(false, null, true, null, null, null, null);
+    outbox = outbox != null ? outbox : new Outbox(false, null, true, null, null, null, null, null);
     aws.check("evently.aws");
     publishers.forEach((name, p) -> p.check("evently.publishers." + name));
     consumers.forEach((queue, c) -> c.check("evently.consumers." + queue));
@@ -160,6 +160,8 @@ public record EventlyProperties(
    * @param migrate creates or upgrades the library's tables at start (Flyway, own history table);
    *     default true
    * @param batchSize rows per relay transaction, 1 to 10000; default 100
+   * @param concurrency batches the relay works on at once, 1 to 16, each on its own connection
+   *     (PostgreSQL; H2 always 1); default 2 on PostgreSQL
    * @param pollInterval the longest wait between polls when idle; default 1 s
    * @param retention how long published rows are kept; default 1 day
    * @param flushTimeout how long stopping keeps publishing rows written by the last transactions;
@@ -170,6 +172,7 @@ public record EventlyProperties(
       String table,
       @DefaultValue("true") boolean migrate,
       Integer batchSize,
+      Integer concurrency,
       Duration pollInterval,
       Duration retention,
       Duration flushTimeout) {
@@ -179,6 +182,9 @@ public record EventlyProperties(
       }
       if (batchSize != null && (batchSize < 1 || batchSize > 10_000)) {
         throw new IllegalArgumentException(prefix + ".batch-size must be between 1 and 10000");
+      }
+      if (concurrency != null && (concurrency < 1 || concurrency > 16)) {
+        throw new IllegalArgumentException(prefix + ".concurrency must be between 1 and 16");
       }
       if (pollInterval != null && (pollInterval.toMillis() < 10 || pollInterval.compareTo(Duration.ofMinutes(10)) > 0)) {
         throw new IllegalArgumentException(prefix + ".poll-interval must be between 10ms and 10m");

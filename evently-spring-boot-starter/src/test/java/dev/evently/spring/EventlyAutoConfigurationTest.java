@@ -146,6 +146,13 @@ class EventlyAutoConfigurationTest {
   }
 
   @Test
+  void aBadOutboxPropertyStopsTheStartNamingIt() {
+    runner.withPropertyValues("evently.outbox.concurrency=17").run(context ->
+        assertThat(context).getFailure().extracting(EventlyAutoConfigurationTest::rootCause).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+            .hasMessage("evently.outbox.concurrency must be between 1 and 16"));
+  }
+
+  @Test
   void aPublisherWithoutTopicStopsTheStartNamingIt() {
     runner.withPropertyValues("evently.publishers.orders.linger=5ms").run(context ->
         assertThat(context).getFailure().extracting(EventlyAutoConfigurationTest::rootCause).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
