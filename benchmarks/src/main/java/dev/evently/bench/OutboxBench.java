@@ -26,7 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
@@ -78,9 +78,9 @@ final class OutboxBench {
       tx.commit();
     }
     AtomicLong accepted = new AtomicLong();
-    AtomicLongArray jit = new AtomicLongArray(2);
-    // start and end of the timed rows: wall clock, and process CPU (over the timed rows only, as B3)
-    AtomicLongArray marks = new AtomicLongArray(4);
+    // the timed rows' start and end (CPU and JIT over the timed rows only, as B3)
+    AtomicReference<Result.Mark> start = new AtomicReference<>();
+    AtomicReference<Result.Mark> end = new AtomicReference<>();
     List<EventPublisher> publishers = new ArrayList<>();
     List<OutboxRelay> started = new ArrayList<>();
     for (int r = 0; r < relays; r++) {
@@ -92,14 +92,10 @@ final class OutboxBench {
               m -> {
                 long n = accepted.incrementAndGet();
                 if (n == warmup + 1) {
-                  marks.set(2, Result.cpuNanos());
-                  jit.set(0, Result.jitMillis());
-                  marks.set(0, System.nanoTime());
+                  start.set(Result.Mark.now());
                 }
                 if (n == total) {
-                  marks.set(1, System.nanoTime());
-                  jit.set(1, Result.jitMillis());
-                  marks.set(3, Result.cpuNanos());
+                  end.set(Result.Mark.now());
                 }
               });
       publishers.add(publisher);
@@ -108,7 +104,7 @@ final class OutboxBench {
     }
     started.forEach(OutboxRelay::start);
     long deadline = System.nanoTime() + 240_000_000_000L;
-    while (marks.get(3) == 0 && System.nanoTime() < deadline) {
+    while ((start.get() == null || end.get() == null) && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
     started.forEach(OutboxRelay::close);
@@ -119,15 +115,12 @@ final class OutboxBench {
     if (accepted.get() < total) {
       throw new IllegalStateException("only " + accepted.get() + " of " + total + " rows published in time");
     }
-    double seconds = (marks.get(1) - marks.get(0)) / 1e9;
-    return new Result("b6", variant)
-        .put("messages", messages)
-        .put("relays", relays)
-        .put("msg_per_s", Result.round(messages / seconds, 1))
-        .put("seconds", Result.round(seconds, 3))
-        .put("cpu_ms_per_msg", Result.round((marks.get(3) - marks.get(2)) / 1e6 / messages, 4))
-        .put("jit_ms_timed", jit.get(1) - jit.get(0))
-        .put("unpublished_after_close", unpublished);
+    Result result =
+        new Result("b6", variant)
+            .put("messages", messages)
+            .put("relays", relays)
+            .put("msg_per_s", Result.round(messages / start.get().secondsUntil(end.get()), 1));
+    return start.get().putTimed(result, end.get(), messages).put("unpublished_after_close", unpublished);
   }
 
   /**

@@ -42,23 +42,18 @@ final class PublisherBench {
             : null;
     publish(variant, client, topicArn, codec, ours, events(0, warmup));
     List<Event<BenchEvent>> timed = events(warmup, messages);
-    long jit0 = Result.jitMillis();
-    long cpu0 = Result.cpuNanos();
-    long t0 = System.nanoTime();
+    Result.Mark start = Result.Mark.now();
     publish(variant, client, topicArn, codec, ours, timed);
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    long cpu1 = Result.cpuNanos();
-    long jit1 = Result.jitMillis();
+    Result.Mark end = Result.Mark.now();
     if (ours != null) {
       ours.close();
     }
     control.deleteTopic(r -> r.topicArn(topicArn)).join();
-    return new Result("b3", variant)
-        .put("messages", messages)
-        .put("msg_per_s", Result.round(messages / seconds, 1))
-        .put("seconds", Result.round(seconds, 3))
-        .put("cpu_ms_per_msg", Result.round((cpu1 - cpu0) / 1e6 / messages, 4))
-        .put("jit_ms_timed", jit1 - jit0);
+    Result result =
+        new Result("b3", variant)
+            .put("messages", messages)
+            .put("msg_per_s", Result.round(messages / start.secondsUntil(end), 1));
+    return start.putTimed(result, end, messages);
   }
 
   private static List<Event<BenchEvent>> events(int from, int count) {

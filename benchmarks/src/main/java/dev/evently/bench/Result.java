@@ -43,6 +43,25 @@ final class Result {
     return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
   }
 
+  /** Wall clock, process CPU and JIT time at one moment: a timed part runs between two marks. */
+  record Mark(long nanos, long cpuNanos, long jitMillis) {
+    static Mark now() {
+      return new Mark(System.nanoTime(), Result.cpuNanos(), Result.jitMillis());
+    }
+
+    double secondsUntil(Mark end) {
+      return (end.nanos - nanos) / 1e9;
+    }
+
+    /** Adds this run's {@code seconds}, {@code cpu_ms_per_msg} and {@code jit_ms_timed} up to {@code end}. */
+    Result putTimed(Result result, Mark end, int messages) {
+      return result
+          .put("seconds", round(secondsUntil(end), 3))
+          .put("cpu_ms_per_msg", round((end.cpuNanos - cpuNanos) / 1e6 / messages, 4))
+          .put("jit_ms_timed", end.jitMillis - jitMillis);
+    }
+  }
+
   /** Process CPU time in nanoseconds (all threads). */
   static long cpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())

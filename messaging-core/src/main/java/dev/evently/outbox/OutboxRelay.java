@@ -98,7 +98,8 @@ public final class OutboxRelay implements AutoCloseable {
     this.minPoll = b.minPoll;
     this.maxPoll = b.maxPoll;
     this.publishTimeout = b.publishTimeout;
-    this.concurrency = dialect != Dialect.POSTGRESQL ? 1 : b.concurrency > 0 ? b.concurrency : DEFAULT_PG_CONCURRENCY;
+    int pgConcurrency = b.concurrency > 0 ? b.concurrency : DEFAULT_PG_CONCURRENCY;
+    this.concurrency = dialect == Dialect.POSTGRESQL ? pgConcurrency : 1;
     this.retention = b.retention;
     this.clock = b.clock;
     this.cycle =

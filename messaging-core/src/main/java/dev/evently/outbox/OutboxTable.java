@@ -148,43 +148,26 @@ final class OutboxTable {
     return blocked;
   }
 
-  /**
-   * Marks {@code rows} published at {@code now}, or deletes them when {@code delete}: on PostgreSQL
-   * one statement for all of them ({@code id = ANY(array)}), on H2 a JDBC batch of one per row.
-   */
+  /** Marks {@code rows} published at {@code now}, or deletes them when {@code delete}, in one statement. */
   void markPublished(Connection tx, List<OutboxRow> rows, Instant now, boolean delete) throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
-    String set = "SET published_at = ?, attempts = attempts + 1, last_error = NULL";
-    if (dialect == Dialect.POSTGRESQL) {
-      Long[] ids = new Long[rows.size()];
-      for (int i = 0; i < ids.length; i++) {
-        ids[i] = rows.get(i).id();
-      }
-      String sql =
-          (delete ? "DELETE FROM " + table : "UPDATE " + table + " " + set) + " WHERE id = ANY(?)";
-      try (PreparedStatement ps = tx.prepareStatement(sql)) {
-        int i = 1;
-        if (!delete) {
-          ps.setObject(i++, ts(now));
-        }
-        ps.setArray(i, tx.createArrayOf("bigint", ids));
-        ps.executeUpdate();
-      }
-      return;
+    Long[] ids = new Long[rows.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = rows.get(i).id();
     }
-    String sql = delete ? "DELETE FROM " + table + " WHERE id = ?" : "UPDATE " + table + " " + set + " WHERE id = ?";
+    String sql =
+        delete
+            ? "DELETE FROM " + table + " WHERE id = ANY(?)"
+            : "UPDATE " + table + " SET published_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ANY(?)";
     try (PreparedStatement ps = tx.prepareStatement(sql)) {
-      for (OutboxRow row : rows) {
-        int i = 1;
-        if (!delete) {
-          ps.setObject(i++, ts(now));
-        }
-        ps.setLong(i, row.id());
-        ps.addBatch();
+      int i = 1;
+      if (!delete) {
+        ps.setObject(i++, ts(now));
       }
-      ps.executeBatch();
+      ps.setArray(i, tx.createArrayOf("BIGINT", ids));
+      ps.executeUpdate();
     }
   }
 
